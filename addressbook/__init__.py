@@ -1,0 +1,1 @@
+"""The address book: recipient groups and addresses, their AND/OR combination, import and API."""

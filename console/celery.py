@@ -1,0 +1,33 @@
+"""The Celery app (worker and beat), configured from Django's settings (CELERY_*)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+from celery import Celery
+from celery.beat import PersistentScheduler
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+
+app = Celery("outbound")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+logger = logging.getLogger(__name__)
+
+BEAT_HEARTBEAT_KEY = "outbound:beat:heartbeat"
+
+
+class HeartbeatScheduler(PersistentScheduler):
+    """The default scheduler, which also records in Redis when beat last ticked (health page)."""
+
+    def tick(self, *args, **kwargs):
+        from console.health import record_beat_heartbeat
+
+        try:
+            record_beat_heartbeat(time.time())
+        except Exception:  # Redis down: beat keeps scheduling, health shows it as unknown
+            logger.warning("could not record the beat heartbeat", exc_info=True)
+        return super().tick(*args, **kwargs)

@@ -1,0 +1,244 @@
+"""Projects (tenancy), memberships with roles, user preferences, API keys and sandbox mail."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import string
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    import zoneinfo
+
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Project(models.Model):
+    """A tenant: it owns requests, templates, address book, unsubscribers, stats and API keys."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def unique_slug(name: str) -> str:
+        base = slugify(name, allow_unicode=False)[:80] or "project"
+        slug, n = base, 1
+        while Project.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        SENDER = "sender", _("Sender")
+        VIEWER = "viewer", _("Viewer")
+
+    # Each role includes the rights of the ones below it.
+    RANK = {Role.VIEWER: 1, Role.SENDER: 2, Role.ADMIN: 3}
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_unique_user")
+        ]
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project} ({self.role})"
+
+    def allows(self, role: str) -> bool:
+        return self.RANK[self.role] >= self.RANK[role]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    @property
+    def can_send(self) -> bool:
+        return self.allows(self.Role.SENDER)
+
+
+class Profile(models.Model):
+    """A user's own display preferences; blank means "as the project / browser says"."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile")
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    last_project = models.ForeignKey(Project, models.SET_NULL, null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+    @classmethod
+    def for_user(cls, user) -> Profile:
+        profile, _created = cls.objects.get_or_create(user=user)
+        return profile
+
+
+def _fernet() -> Fernet:
+    key = hashlib.sha256(f"outbound-api-key:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def active(self) -> ApiKeyQuerySet:
+        return self.filter(revoked=None)
+
+
+class ApiKey(models.Model):
+    """An access key / secret key pair of one user in one project (signature v2).
+
+    The secret is needed in clear to check HMAC signatures, so it is stored encrypted with a key
+    derived from SECRET_KEY: changing SECRET_KEY invalidates every API key.
+    """
+
+    ACCESS_KEY_LENGTH = 20
+    SECRET_KEY_LENGTH = 40
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="api_keys")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    access_key = models.CharField(max_length=40, unique=True)
+    encrypted_secret = models.BinaryField()
+    created = models.DateTimeField(default=timezone.now)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return self.access_key
+
+    @classmethod
+    def issue(cls, project: Project, user, name: str = "") -> tuple[ApiKey, str]:
+        """Create a key pair; the secret is returned once, in clear, for the caller to show."""
+        alphabet = string.ascii_letters + string.digits
+        access_key = "".join(secrets.choice(alphabet) for _ in range(cls.ACCESS_KEY_LENGTH))
+        secret = "".join(secrets.choice(alphabet) for _ in range(cls.SECRET_KEY_LENGTH))
+        key = cls.objects.create(
+            project=project,
+            user=user,
+            name=name,
+            access_key=access_key,
+            encrypted_secret=_fernet().encrypt(secret.encode()),
+        )
+        return key, secret
+
+    @property
+    def secret(self) -> str | None:
+        try:
+            return _fernet().decrypt(bytes(self.encrypted_secret)).decode()
+        except InvalidToken:
+            return None
+
+    def revoke(self) -> None:
+        self.revoked = timezone.now()
+        self.save(update_fields=["revoked"])
+
+
+class SandboxMessage(models.Model):
+    """A message received by the built-in SMTP sink, shown in the Sandbox inbox.
+
+    Outbound tags the mail it sends with the X-Outbound-Project header; the sink files each
+    message under that project. Untagged mail (sent by other programs) is shown to superusers.
+    """
+
+    PROJECT_HEADER = "X-Outbound-Project"
+
+    project = models.ForeignKey(Project, models.CASCADE, null=True, blank=True)
+    received = models.DateTimeField(default=timezone.now, db_index=True)
+    mail_from = models.CharField(max_length=320)
+    rcpt_tos = models.JSONField(default=list)
+    subject = models.CharField(max_length=1000, blank=True)
+    message_id = models.CharField(max_length=500, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    raw = models.BinaryField()
+
+    class Meta:
+        ordering = ["-received", "-id"]
+        indexes = [models.Index(fields=["project", "-received"], name="sandbox_project_received")]
+
+    def __str__(self) -> str:
+        return self.subject or self.message_id
+
+    def content(self) -> MessageContent:
+        """The message taken apart for display: headers, sanitised HTML, text, attachments."""
+        from console.sanitize import clean_html
+
+        parsed: EmailMessage = message_from_bytes(bytes(self.raw), policy=policy.default)
+        headers = [(name, str(parsed[name])) for name in DISPLAY_HEADERS if parsed[name]]
+        html_part = parsed.get_body(preferencelist=("html",))
+        text_part = parsed.get_body(preferencelist=("plain",))
+        attachments = []
+        for part in parsed.iter_attachments():
+            payload = part.get_payload(decode=True) or b""
+            filename = part.get_filename() or "attachment"
+            attachments.append(Attachment(
+                filename=filename,
+                content_type=part.get_content_type(),
+                size=len(payload),
+                payload=payload,
+                content_disposition=content_disposition_header(True, filename),
+            ))
+        return MessageContent(
+            headers=headers,
+            html=clean_html(html_part.get_content()) if html_part else "",
+            text=text_part.get_content() if text_part else "",
+            attachments=attachments,
+        )
+
+
+DISPLAY_HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-ID",
+                   "References", "List-Unsubscribe", "List-Unsubscribe-Post",
+                   "DKIM-Signature", "Content-Type")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+    payload: bytes
+    content_disposition: str
+
+
+@dataclass(frozen=True)
+class MessageContent:
+    headers: list[tuple[str, str]]
+    html: str
+    text: str
+    attachments: list[Attachment] = field(default_factory=list)

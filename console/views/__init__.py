@@ -1,0 +1,1 @@
+"""Views of the console app, one module per screen."""

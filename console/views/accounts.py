@@ -1,0 +1,48 @@
+"""Sign in (throttled), sign out, password change and the user's own preferences."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from console.forms import PreferencesForm, ThrottledLoginForm
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledLoginForm
+    template_name = "console/login.html"
+    redirect_authenticated_user = True
+    http_method_names = ["get", "post"]
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", "throttled"):
+            response.status_code = 429
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "console/password_change.html"
+    http_method_names = ["get", "post"]
+    success_url = reverse_lazy("preferences")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST or None, instance=request.profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your preferences were saved."))
+        return redirect("preferences")
+    return render(request, "console/preferences.html", {"form": form})

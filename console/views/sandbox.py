@@ -1,0 +1,90 @@
+"""The Sandbox inbox: what the built-in SMTP sink received, rendered (embedded default only)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from console.access import project_view
+from console.models import SandboxMessage
+
+PAGE_SIZE = 25
+
+
+class SandboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("Recipient or subject"), required=False, max_length=320)
+    unassigned = forms.BooleanField(label=_("Only mail not sent by Outbound"), required=False)
+    page = forms.IntegerField(required=False, min_value=1)
+
+
+def _visible(request: HttpRequest) -> QuerySet[SandboxMessage]:
+    """The project's sandbox mail; superusers (who run the service) also see untagged mail."""
+    if not settings.SANDBOX_INBOX:
+        raise Http404("The Sandbox inbox is off: mail goes to the relay of EMAIL_URL")
+    visible = Q(project=request.project)
+    if request.user.is_superuser:
+        visible |= Q(project=None)
+    return SandboxMessage.objects.filter(visible)
+
+
+def _get_message(request: HttpRequest, pk: int) -> SandboxMessage:
+    return get_object_or_404(_visible(request), pk=pk)
+
+
+@project_view()
+@require_GET
+@vary_on_headers("HX-Request")
+def inbox(request: HttpRequest) -> HttpResponse:
+    form = SandboxFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    messages = _visible(request).defer("raw")
+    if data.get("unassigned"):
+        messages = messages.filter(project=None)
+    if data.get("q"):
+        messages = messages.filter(Q(subject__icontains=data["q"]) |
+                                   Q(rcpt_tos__icontains=data["q"]))
+    page = Paginator(messages, PAGE_SIZE).get_page(data.get("page") or 1)
+    template = "console/sandbox.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#message-list"
+    return render(request, template, {"form": form, "page": page})
+
+
+@project_view()
+@require_GET
+@vary_on_headers("HX-Request")
+def message(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_message(request, pk)
+    template = "console/sandbox_message.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#message-detail"
+    return render(request, template, {"item": item, "content": item.content()})
+
+
+@project_view()
+@require_GET
+def raw(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_message(request, pk)
+    response = HttpResponse(bytes(item.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="message-{item.pk}.eml"'
+    return response
+
+
+@project_view()
+@require_GET
+def attachment(request: HttpRequest, pk: int, index: int) -> HttpResponse:
+    item = _get_message(request, pk)
+    attachments = item.content().attachments
+    if index >= len(attachments):
+        raise Http404("No such attachment")
+    part = attachments[index]
+    response = HttpResponse(part.payload, content_type="application/octet-stream")
+    response["Content-Disposition"] = part.content_disposition
+    return response

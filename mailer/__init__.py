@@ -1,0 +1,1 @@
+"""Send requests, mails and recipients, delivery over SMTP, templates, unsubscribe and tracking."""

@@ -1,0 +1,1 @@
+"""Models of the mailer app (send requests, mails, recipients) arrive with the delivery engine."""

@@ -1,0 +1,1 @@
+"""Daily statistics rollups arrive with the Statistics screen."""

@@ -1,0 +1,61 @@
+"""Playwright driving Debian's Chromium (/usr/bin/chromium) against pytest-django's live server.
+
+Screenshots go to $TEST_ARTIFACTS (default var/test-artifacts/screenshots). Without Chromium the
+browser tests are skipped, unless REQUIRE_BROWSER=1 (as in CI), which makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get(
+    "TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "var" / "test-artifacts"))
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the test around it
+# are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1360, "height": 860}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page, request):
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = folder / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,68 @@
+"""Fixtures shared by the whole suite: Redis (embedded unless REDIS_URL is set) and personas."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from console import embedded_redis
+from console.models import Membership
+from tests.factories import add_member, make_project, make_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_server():
+    process = None
+    if settings.EMBEDDED_REDIS:
+        process = embedded_redis.start(settings.REDIS_URL, settings.VAR_DIR / "redis")
+    yield settings.REDIS_URL
+    if process is not None:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(redis_server):
+    cache.clear()
+
+
+@pytest.fixture
+def project(db):
+    return make_project("acme")
+
+
+@pytest.fixture
+def owner(project):
+    """An admin of `project`."""
+    user = make_user("owner")
+    add_member(project, user, Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def sender(project):
+    user = make_user("sender")
+    add_member(project, user, Membership.Role.SENDER)
+    return user
+
+
+@pytest.fixture
+def viewer(project):
+    user = make_user("viewer")
+    add_member(project, user, Membership.Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """The admin of another project: nothing of `project` exists for them."""
+    user = make_user("outsider")
+    add_member(make_project("other"), user, Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client

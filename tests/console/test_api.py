@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from console.signature import signed_headers
+from tests.factories import make_api_key
+
+
+@pytest.fixture
+def headers_for(project, owner):
+    key, secret = make_api_key(project, owner)
+
+    def sign(method: str, path: str) -> dict[str, str]:
+        return signed_headers(method, path, key.access_key, secret)
+
+    return sign
+
+
+def test_it_answers_an_unknown_path_with_the_error_body(client, db):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["error"]["errorCode"] == "77103"
+
+
+def test_it_answers_a_wrong_method_with_77001(client, headers_for):
+    path = "/api/v1/address-book"
+    response = client.put(path, data="{}", content_type="application/json",
+                          headers=headers_for("PUT", path))
+    assert response.status_code == 405
+    assert response.json()["error"]["errorCode"] == "77001"
+    assert "GET" in response["Allow"]
+
+
+def test_it_answers_a_non_json_body_with_415(client, headers_for):
+    path = "/api/v1/address-book"
+    response = client.post(path, data="a=b", content_type="text/plain",
+                           headers=headers_for("POST", path))
+    assert response.status_code == 415
+    assert response.json()["error"]["errorCode"] == "77002"
+
+
+def test_it_answers_a_body_over_the_limit_with_413(client, headers_for, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    path = "/api/v1/address-book"
+    response = client.post(path, data="[" + "1," * 1000 + "1]", content_type="application/json",
+                           headers=headers_for("POST", path))
+    assert response.status_code == 413
+    assert "error" in response.json()
+
+
+def test_it_serves_the_openapi_document(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert "/api/v1/address-book" in document["paths"]
+
+
+def test_it_serves_the_api_reference_without_a_cdn(client, db):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"cdn.jsdelivr" not in response.content
+    assert b"/static/ninja/" in response.content
+
+
+def test_it_needs_no_csrf_token_for_signed_requests(headers_for):
+    from django.test import Client
+
+    path = "/api/v1/address-book"
+    response = Client(enforce_csrf_checks=True).get(path, headers=headers_for("GET", path))
+    assert response.status_code == 200

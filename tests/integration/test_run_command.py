@@ -1,0 +1,107 @@
+"""README command 1: `manage.py run` brings up web, worker, beat and sink on the embedded
+default (SQLite and the embedded Redis), prints a login that works, and Ctrl-C stops it all."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import signal
+import smtplib
+import socket
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.factories import free_port
+from tests.integration.conftest import wait_for
+
+BASE = Path(__file__).resolve().parents[2]
+
+
+def _refuses(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture
+def running_console(tmp_path):
+    web, sink, redis = free_port(), free_port(), free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(VAR_DIR=str(tmp_path), SINK_PORT=str(sink),
+               EMBEDDED_REDIS_URL=f"redis://127.0.0.1:{redis}/0")
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "run", "--port", str(web), "--concurrency", "1"],
+            cwd=BASE, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    yield process, {"web": web, "sink": sink, "redis": redis}, log
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def _health(port: int) -> int:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/?format=json",
+                                    timeout=3) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+def _log_in(port: int, username: str, password: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{port}"
+    page = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    data = urllib.parse.urlencode({"username": username, "password": password,
+                                   "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(f"{base}/accounts/login/", data=data,  # noqa: S310
+                                     headers={"Referer": f"{base}/accounts/login/"})
+    return opener.open(request, timeout=10).geturl()
+
+
+def test_it_runs_everything_until_ctrl_c(running_console):
+    process, ports, log = running_console
+    wait_for(lambda: _health(ports["web"]) == 200, 90, "the console healthy", process)
+
+    output = log.read_text()
+    login = re.search(r"login:\s+(\S+) / (\S+)", output)
+    assert re.search(r"ACCESS_KEY=\w{20}", output)
+    assert re.search(r"SECRET_KEY=\w{40}", output)
+    assert _log_in(ports["web"], login[1], login[2]).endswith("/projects/demo/mails/")
+
+    with smtplib.SMTP("127.0.0.1", ports["sink"], timeout=5) as smtp:
+        assert smtp.noop()[0] == 250
+
+    process.send_signal(signal.SIGINT)
+    process.wait(60)
+    assert process.returncode == 0
+    for name, port in ports.items():
+        assert _refuses(port), f"{name} is still listening on {port}"
+
+
+def test_it_refuses_to_start_on_a_busy_port(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        env.update(VAR_DIR=str(tmp_path), EMBEDDED_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+        result = subprocess.run(
+            [sys.executable, "manage.py", "run", "--port", str(port)],
+            cwd=BASE, env=env, capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode != 0
+    assert "already in use" in result.stderr
