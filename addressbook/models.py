@@ -9,10 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from console.models import Project
 
 
-def normalise_address(address: str) -> str:
-    return address.strip().lower()
-
-
 class Address(models.Model):
     project = models.ForeignKey(Project, models.CASCADE, related_name="addresses")
     address = models.CharField(_("address"), max_length=320)

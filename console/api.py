@@ -7,19 +7,34 @@ failures answer 401 {"error": {"errorCode": "200", "message": "Authentication Fa
 
 from __future__ import annotations
 
+import hmac
 import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security.base import AuthBase
 
-from console.models import Membership
-from console.signature import ApiCaller, SignatureError, authenticate
+from console.models import ApiKey, Membership, Project
+from console.signature import (
+    ACCESS_KEY_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    WINDOW_MS,
+    SignatureError,
+    raw_path_with_query,
+    sign,
+)
 
 logger = logging.getLogger(__name__)
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 # errorCode by HTTP status, as in the cloud mailer's API reference.
 ERROR_CODES = {400: "77102", 403: "77201", 404: "77103", 405: "77001", 413: "77102",
@@ -49,6 +64,63 @@ def error_response(status: int, message: str, code: str | None = None) -> JsonRe
 def authentication_failed(details: str) -> JsonResponse:
     body = {"error": {"errorCode": "200", "message": "Authentication Failed", "details": details}}
     return JsonResponse(body, status=401)
+
+
+@dataclass(frozen=True)
+class ApiCaller:
+    """Who is calling: the key, its project and the owner's membership (for role checks)."""
+
+    key: ApiKey
+    project: Project
+    membership: Membership
+
+
+def authenticate(request: HttpRequest, now_ms: int | None = None) -> ApiCaller:
+    headers = request.headers
+    timestamp = headers.get(TIMESTAMP_HEADER, "")
+    access_key = headers.get(ACCESS_KEY_HEADER, "")
+    signature = headers.get(SIGNATURE_HEADER, "")
+    missing = [
+        name
+        for name, value in (
+            (TIMESTAMP_HEADER, timestamp),
+            (ACCESS_KEY_HEADER, access_key),
+            (SIGNATURE_HEADER, signature),
+        )
+        if not value
+    ]
+    if missing:
+        raise SignatureError(f"Missing header: {', '.join(missing)}")
+    if not timestamp.isdigit():
+        raise SignatureError(f"{TIMESTAMP_HEADER} must be epoch milliseconds")
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    if abs(now_ms - int(timestamp)) > WINDOW_MS:
+        raise SignatureError("The timestamp is more than 5 minutes away from the server time")
+
+    key = (
+        ApiKey.objects.select_related("project", "user")
+        .filter(access_key=access_key)
+        .first()
+    )
+    if key is None:
+        raise SignatureError("Unknown access key")
+    if key.revoked is not None:
+        raise SignatureError("The access key has been revoked")
+    secret = key.secret
+    if secret is None:
+        raise SignatureError("The access key can no longer be verified; issue a new one")
+    expected = sign(request.method or "GET", raw_path_with_query(request), timestamp,
+                    access_key, secret)
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
+        raise SignatureError("The signature does not match")
+    membership = Membership.objects.filter(project=key.project, user=key.user).first()
+    if membership is None or not key.user.is_active:
+        raise SignatureError("The key's owner is no longer a member of the project")
+
+    now = timezone.now()
+    if key.last_used is None or now - key.last_used > LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used=now)
+    return ApiCaller(key=key, project=key.project, membership=membership)
 
 
 class SignatureV2(AuthBase):
@@ -140,4 +212,80 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(500, "Internal server error")
 
 
+# Shapes shared by the apps' endpoints: Spring pages, date objects, list parameters.
+
+MAX_PAGE_SIZE = 1000
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    """Repeated and comma-separated list parameters alike: ?a=1&a=2 and ?a=1,2."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def date_object(moment, time_zone: str) -> dict | None:
+    """{utc, formattedDate, formattedDateTime} in the project's time zone."""
+    if moment is None:
+        return None
+    import zoneinfo
+
+    local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
+    return {
+        "utc": int(moment.timestamp() * 1000),
+        "formattedDate": local.strftime("%Y-%m-%d"),
+        "formattedDateTime": f"{local:%Y-%m-%d %H:%M:%S} {local.microsecond // 1000:03d}",
+    }
+
+
+def parse_sort(values: list[str] | None, allowed: dict[str, str],
+               default: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """sort=property,asc|desc (repeatable) → [(property, ASC|DESC)], properties from `allowed`."""
+    result = []
+    for value in values or []:
+        prop, _comma, direction = value.partition(",")
+        prop, direction = prop.strip(), (direction.strip() or "asc").lower()
+        if prop not in allowed:
+            raise ApiError(400, f"sort: unknown property {prop!r}; use one of "
+                                f"{', '.join(sorted(allowed))}")
+        if direction not in ("asc", "desc"):
+            raise ApiError(400, "sort: the direction is asc or desc")
+        result.append((prop, direction.upper()))
+    return result or default
+
+
+def spring_page(queryset, page: int, size: int, sort: list[tuple[str, str]],
+                allowed: dict[str, str], serialize) -> dict:
+    """One page of a queryset in the Spring Data shape the cloud mailer's clients read."""
+    if page < 0:
+        raise ApiError(400, "page: must be 0 or more")
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ApiError(400, f"size: must be between 1 and {MAX_PAGE_SIZE}")
+    ordering = [("-" if direction == "DESC" else "") + allowed[prop] for prop, direction in sort]
+    total = queryset.count()
+    rows = list(queryset.order_by(*ordering, "-pk")[page * size:(page + 1) * size])
+    total_pages = (total + size - 1) // size
+    return {
+        "content": [serialize(row) for row in rows],
+        "totalElements": total,
+        "totalPages": total_pages,
+        "numberOfElements": len(rows),
+        "first": page == 0,
+        "last": page >= total_pages - 1,
+        "number": page,
+        "size": size,
+        "sort": [{"property": prop, "direction": direction} for prop, direction in sort],
+    }
+
+
+def api_language(request: HttpRequest) -> str:
+    """x-ncp-lang: ko-KR, ja-JP or (default) en-US → ko, ja, en."""
+    value = request.headers.get("x-ncp-lang", "").lower()
+    if value.startswith("ko"):
+        return "ko"
+    if value.startswith("ja"):
+        return "ja"
+    return "en"
+
+
+# The apps' routers, by import path: console does not import the apps above it.
+api.add_router("/mails", "mailer.api.router")
 api.add_router("/address-book", "addressbook.api.router")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -167,7 +168,23 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "console.celery:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_MAX_LOOP_INTERVAL = 5
-CELERY_BEAT_SCHEDULE: dict = {}
+
+# Delivery (mailer/delivery.py). Every value can be set in the environment.
+MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default=urlsplit(PUBLIC_BASE_URL).hostname)
+MAILER_SWEEP_SECONDS = env.float("MAILER_SWEEP_SECONDS", default=10.0)
+CELERY_BEAT_SCHEDULE = {
+    "mailer-sweep": {"task": "mailer.sweep", "schedule": MAILER_SWEEP_SECONDS},
+}
+MAILER_PREPARE_STALL_SECONDS = env.float("MAILER_PREPARE_STALL_SECONDS", default=60.0)
+MAILER_LEASE_SECONDS = env.float("MAILER_LEASE_SECONDS", default=120.0)
+MAILER_CLAIM_SIZE = env.int("MAILER_CLAIM_SIZE", default=100)
+MAILER_FLUSH_SIZE = env.int("MAILER_FLUSH_SIZE", default=25)
+MAILER_DELIVERY_TASKS = env.int("MAILER_DELIVERY_TASKS", default=2)
+MAILER_TIME_SLICE_SECONDS = env.float("MAILER_TIME_SLICE_SECONDS", default=30.0)
+MAILER_RETRY_BASE_SECONDS = env.float("MAILER_RETRY_BASE_SECONDS", default=300.0)
+MAILER_RETRY_MAX_DELAY_SECONDS = env.float("MAILER_RETRY_MAX_DELAY_SECONDS", default=7200.0)
+MAILER_RETRY_MAX_ATTEMPTS = env.int("MAILER_RETRY_MAX_ATTEMPTS", default=6)
+MAILER_RETRY_MAX_AGE_HOURS = env.float("MAILER_RETRY_MAX_AGE_HOURS", default=24.0)
 
 LOGGING = {
     "version": 1,

@@ -10,8 +10,11 @@ simulator addresses at SIMULATOR_DOMAIN, which give fixed outcomes:
 | blocked@           | 554 5.7.1 at RCPT (policy / spam rejection)                          |
 | tempfail@          | 451 4.3.0 at DATA the first time a Message-ID is seen, then 250;     |
 |                    | tempfail+N@ fails N times first (tempfail+99@ never recovers soon)   |
-| slow@              | the RCPT reply comes after SIMULATOR_SLOW_SECONDS; slow+N@ after N s |
+| slow@              | the reply to DATA comes after SIMULATOR_SLOW_SECONDS (longer than   |
+|                    | Outbound waits: READ_TIMED_OUT); slow+N@ after N seconds             |
 | ooto@              | 250, and an out-of-office auto-reply lands in the inbox              |
+| nxdomain@          | 550 5.1.2 at RCPT (the domain does not exist)                        |
+| disconnect@        | the connection is closed after DATA, without a reply                 |
 
 Any other address, at the simulator domain or elsewhere, is accepted.
 """
@@ -57,9 +60,10 @@ class Outcome:
     """What the simulator decides for one recipient address."""
 
     rcpt_reply: str = "250 OK"
-    rcpt_delay: float = 0.0
+    data_delay: float = 0.0
     tempfail_times: int = 0
     auto_reply: bool = False
+    disconnect: bool = False
 
 
 _SIMULATOR_LOCAL = re.compile(r"^(?P<kind>[a-z]+)(?:\+(?P<n>\d+))?$")
@@ -82,9 +86,14 @@ def simulate(address: str) -> Outcome:
     if kind == "tempfail":
         return Outcome(tempfail_times=int(n) if n else 1)
     if kind == "slow":
-        return Outcome(rcpt_delay=float(n) if n else settings.SIMULATOR_SLOW_SECONDS)
+        return Outcome(data_delay=float(n) if n else settings.SIMULATOR_SLOW_SECONDS)
     if kind == "ooto":
         return Outcome(auto_reply=True)
+    if kind == "nxdomain":
+        return Outcome(rcpt_reply=f"550 5.1.2 <{address}>: Recipient address rejected: "
+                                  "Domain not found")
+    if kind == "disconnect":
+        return Outcome(disconnect=True)
     return Outcome()
 
 
@@ -177,8 +186,6 @@ class SinkHandler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         outcome = simulate(address)
-        if outcome.rcpt_delay:
-            await asyncio.sleep(outcome.rcpt_delay)
         if not outcome.rcpt_reply.startswith("250"):
             return outcome.rcpt_reply
         envelope.rcpt_tos.append(address)
@@ -189,6 +196,12 @@ class SinkHandler:
         headers = BytesHeaderParser(policy=default_policy).parsebytes(raw)
         message_id = str(headers.get("Message-ID", "") or "")
         outcomes = [simulate(rcpt) for rcpt in envelope.rcpt_tos]
+        delay = max((o.data_delay for o in outcomes), default=0)
+        if delay:
+            await asyncio.sleep(delay)
+        if any(o.disconnect for o in outcomes):
+            server.transport.close()
+            return "421 4.4.2 Closing the connection (simulator)"
         fail_times = max((o.tempfail_times for o in outcomes), default=0)
         if fail_times:
             key = message_id or str(hash(raw))

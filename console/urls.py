@@ -37,5 +37,6 @@ urlpatterns = [
     path("projects/", projects.projects, name="projects"),
     path("projects/<slug:project>/", include(project_patterns)),
     path("api/v1/", api.urls),
+    path("", include("mailer.public_urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,1 +1,354 @@
-"""Models of the mailer app (send requests, mails, recipients) arrive with the delivery engine."""
+"""Send requests, their mails and recipients, templates, the send-block list and idempotency keys.
+
+A SendRequest is what the API or the console accepted. Preparation turns it into Mails (one per
+recipient for individual sends, one per 30 To addresses for general sends) and Recipients (one row
+per recipient, with its result). A Mail is the unit of delivery: one SMTP transaction per attempt.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from console.models import ApiKey, Project
+from mailer.result_codes import ResultCode
+
+
+class Status(models.TextChoices):
+    """Request and mail status (emailStatus.code)."""
+
+    PREPARING = "P", _("Preparing to send")
+    READY = "R", _("Ready to send")
+    SENDING = "I", _("Sending")
+    SENT = "S", _("Successfully sent")
+    PARTIALLY_FAILED = "PF", _("Partially failed")
+    FAILED = "F", _("Failed to send")
+    UNSUBSCRIBED = "U", _("Unsubscribe")
+    CANCELLED = "C", _("Cancel send")
+
+
+FINAL_STATUSES = frozenset({Status.SENT, Status.PARTIALLY_FAILED, Status.FAILED,
+                            Status.UNSUBSCRIBED, Status.CANCELLED})
+
+
+def final_status(counts: dict[str, int]) -> Status:
+    """A request's or mail's final status from its recipients' result codes (DESIGN §5)."""
+    total = sum(counts.values())
+    sent = counts.get(ResultCode.MAIL_SENT, 0)
+    unsubscribed = counts.get(ResultCode.UNSUBSCRIBE_ADDRESS, 0)
+    if total and unsubscribed == total:
+        return Status.UNSUBSCRIBED
+    if total and counts.get(ResultCode.CANCELED_MAIL, 0) == total:
+        return Status.CANCELLED
+    if sent + unsubscribed == total:
+        return Status.SENT
+    if sent == 0:
+        return Status.FAILED
+    return Status.PARTIALLY_FAILED
+
+
+class Tool(models.TextChoices):
+    CONSOLE = "CONSOLE", "CONSOLE"
+    API = "API", "API"
+
+
+class Template(models.Model):
+    """A reusable mail: sender, subject and body (templateSid in the API)."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="templates")
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    sender_address = models.CharField(_("sender address"), max_length=320, blank=True)
+    sender_name = models.CharField(_("sender name"), max_length=69, blank=True)
+    title = models.CharField(_("subject"), max_length=500, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    is_use = models.BooleanField(_("in use"), default=True)
+    deleted = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["project", "name"], name="template_project_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SendRequestQuerySet(models.QuerySet):
+    def for_project(self, project: Project) -> SendRequestQuerySet:
+        return self.filter(project=project)
+
+
+class SendRequest(models.Model):
+    project = models.ForeignKey(Project, models.CASCADE, related_name="send_requests")
+    request_id = models.CharField(max_length=20, unique=True)
+    status = models.CharField(max_length=2, choices=Status.choices, default=Status.PREPARING)
+    tool = models.CharField(max_length=8, choices=Tool.choices)
+    requester_ip = models.GenericIPAddressField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    api_key = models.ForeignKey(ApiKey, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    template = models.ForeignKey(Template, models.SET_NULL, null=True, blank=True,
+                                 related_name="send_requests")
+    template_name = models.CharField(max_length=100, blank=True)
+    sender_address = models.CharField(max_length=320)
+    sender_name = models.CharField(max_length=69, blank=True)
+    title = models.CharField(max_length=1000)
+    body = models.TextField()
+    individual = models.BooleanField(default=True)
+    advertising = models.BooleanField(default=False)
+    confirm_and_send = models.BooleanField(default=False)
+    parameters = models.JSONField(default=dict, blank=True)
+    references_header = models.CharField(max_length=1000, blank=True)
+    use_basic_unsubscribe_msg = models.BooleanField(default=True)
+    unsubscribe_message = models.TextField(blank=True)
+    attach_file_ids = models.JSONField(default=list, blank=True)
+    recipient_group_filter = models.JSONField(null=True, blank=True)
+
+    created = models.DateTimeField(default=timezone.now)  # the request date
+    reservation_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    send_started_at = models.DateTimeField(null=True, blank=True)  # the send date
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Preparation progress, committed with each chunk so a successor resumes after a crash: the
+    # position in the payload (or the last address ID of a group combination) and the count.
+    prepare_cursor = models.BigIntegerField(default=0)
+    prepared_recipients = models.PositiveIntegerField(default=0)
+    prepare_heartbeat = models.DateTimeField(null=True, blank=True)
+
+    recipient_count = models.PositiveIntegerField(default=0)
+    mail_count = models.PositiveIntegerField(default=0)  # requestCount
+
+    objects = SendRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["project", "-created"], name="request_project_created"),
+            models.Index(fields=["project", "status", "-created"], name="request_project_status"),
+            models.Index(fields=["project", "sender_address", "-created"],
+                         name="request_project_sender"),
+            models.Index(fields=["project", "template", "-created"],
+                         name="request_project_template"),
+            models.Index(fields=["project", "tool", "-created"], name="request_project_tool"),
+            models.Index(fields=["status"], name="request_open_status",
+                         condition=Q(status__in=["P", "R", "I"])),
+        ]
+
+    def __str__(self) -> str:
+        return self.request_id
+
+    @staticmethod
+    def new_request_id() -> str:
+        """20 digits: the UTC time to the second and six random digits (sortable by time)."""
+        return f"{timezone.now():%Y%m%d%H%M%S}{secrets.randbelow(10**6):06d}"
+
+    def save_new(self) -> None:
+        """Insert with a fresh request ID, drawing again on the (rare) collision."""
+        for _attempt in range(5):
+            self.request_id = self.new_request_id()
+            try:
+                with transaction.atomic():
+                    self.save(force_insert=True)
+                return
+            except IntegrityError:
+                if SendRequest.objects.filter(request_id=self.request_id).exists():
+                    continue
+                raise
+        raise IntegrityError("could not draw a unique request ID")
+
+    @property
+    def send_duration(self) -> timedelta | None:
+        if self.send_started_at and self.finished_at:
+            return self.finished_at - self.send_started_at
+        return None
+
+    @property
+    def is_reserved(self) -> bool:
+        return self.reservation_at is not None
+
+
+class RequestPayload(models.Model):
+    """The recipients as accepted, kept until preparation has turned them into rows."""
+
+    request = models.OneToOneField(SendRequest, models.CASCADE, primary_key=True,
+                                   related_name="payload")
+    recipients = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"payload of request {self.request_id}"
+
+
+class Mail(models.Model):
+    """One message of a request: the unit of delivery (claimed with a lease)."""
+
+    request = models.ForeignKey(SendRequest, models.CASCADE, related_name="mails")
+    seq = models.PositiveIntegerField()
+    status = models.CharField(max_length=2, choices=Status.choices, default=Status.READY)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Claimed again after a lease expired: the first attempt may have been delivered.
+    redelivered = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "seq"], name="mail_unique_seq"),
+        ]
+        indexes = [
+            models.Index(fields=["request", "status"], name="mail_request_status"),
+            models.Index(fields=["request", "next_attempt_at"], name="mail_claimable",
+                         condition=Q(status="I")),
+        ]
+
+    def __str__(self) -> str:
+        return self.mail_id
+
+    @property
+    def mail_id(self) -> str:
+        return format_mail_id(self.request.request_id, self.seq)
+
+
+def format_mail_id(request_id: str, seq: int) -> str:
+    return f"{request_id}{seq:08d}"
+
+
+def parse_mail_id(mail_id: str) -> tuple[str, int] | None:
+    """`request ID + 8-digit sequence` → (request ID, seq), or None if it is not one."""
+    if len(mail_id) != 28 or not mail_id.isdigit():
+        return None
+    return mail_id[:20], int(mail_id[20:])
+
+
+class RecipientType(models.TextChoices):
+    TO = "R", _("To")
+    CC = "C", _("Cc")
+    BCC = "B", _("Bcc")
+
+
+class Recipient(models.Model):
+    project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    request = models.ForeignKey(SendRequest, models.CASCADE, related_name="recipients")
+    mail = models.ForeignKey(Mail, models.CASCADE, related_name="recipients")
+    requested_at = models.DateTimeField()  # the request's date, for lists by recipient
+    address = models.CharField(max_length=320)
+    name = models.CharField(max_length=69, blank=True)
+    type = models.CharField(max_length=1, choices=RecipientType.choices, default=RecipientType.TO)
+    parameters = models.JSONField(null=True, blank=True)
+    result_code = models.CharField(max_length=32, choices=ResultCode.choices, blank=True)
+    # What the last attempt was classified as, e.g. SMTP_ABNORMAL while RESENDING_MAIL.
+    last_attempt_code = models.CharField(max_length=32, choices=ResultCode.choices, blank=True)
+    reply_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    reply_text = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    received = models.BooleanField(default=False)
+    received_at = models.DateTimeField(null=True, blank=True)
+    possible_duplicate = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["mail"], name="recipient_mail"),
+            models.Index(fields=["request", "result_code"], name="recipient_request_result"),
+            models.Index(fields=["project", "-requested_at"], name="recipient_project_date"),
+            models.Index(fields=["project", "address", "-requested_at"],
+                         name="recipient_project_address"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def retry_count(self) -> int:
+        return max(self.attempts - 1, 0)
+
+
+class SendBlock(models.Model):
+    """An address that hard-failed: later sends to it get SEND_BLOCK_ADDRESS until it expires."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="send_blocks")
+    address = models.CharField(max_length=320)
+    blocked_at = models.DateTimeField(default=timezone.now)
+    blocked_until = models.DateTimeField()
+    result_code = models.CharField(max_length=32, choices=ResultCode.choices)
+    reply_text = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "address"], name="send_block_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class Unsubscriber(models.Model):
+    """An address that advertising mail of the project is no longer sent to."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="unsubscribers")
+    address = models.CharField(max_length=320)
+    created = models.DateTimeField(default=timezone.now)  # blockDate
+    is_reg_by_manager = models.BooleanField(default=False)
+    request = models.ForeignKey(SendRequest, models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "address"], name="unsubscriber_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class MailerSettings(models.Model):
+    """A project's sending settings (POST /config, Settings screen)."""
+
+    DEFAULT_SEND_BLOCK_HOURS = 168
+    DEFAULT_MONTHLY_LIMIT = 1_000_000
+
+    project = models.OneToOneField(Project, models.CASCADE, primary_key=True,
+                                   related_name="mailer_settings")
+    send_block_hours = models.PositiveIntegerField(default=DEFAULT_SEND_BLOCK_HOURS)
+    monthly_limit = models.PositiveIntegerField(default=DEFAULT_MONTHLY_LIMIT)
+
+    def __str__(self) -> str:
+        return f"settings of project {self.project_id}"
+
+    @classmethod
+    def for_project(cls, project_id: int) -> MailerSettings:
+        found = cls.objects.filter(project_id=project_id).first()
+        return found or cls(project_id=project_id)
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST /mails with an Idempotency-Key, replayed for 24 hours."""
+
+    LIFETIME = timedelta(hours=24)
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    created = models.DateTimeField(default=timezone.now)
+    request = models.ForeignKey(SendRequest, models.CASCADE, null=True, related_name="+")
+    response = models.JSONField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="idempotency_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

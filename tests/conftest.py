@@ -66,3 +66,12 @@ def outsider(db):
 def owner_client(client, owner):
     client.force_login(owner)
     return client
+
+
+@pytest.fixture
+def api(client, project, owner):
+    """An API client signed with a key of the project's admin."""
+    from tests.factories import ApiClient, make_api_key
+
+    key, secret = make_api_key(project, owner)
+    return ApiClient(client, key.access_key, secret)

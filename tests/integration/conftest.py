@@ -67,11 +67,12 @@ def worker_factory(transactional_db):
         from console.celery import app
 
         name = f"test-{uuid.uuid4().hex[:8]}@%h"
+        # A session of its own, so a test can SIGKILL the worker with all its child processes.
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "console", "worker", "--loglevel", "WARNING",
              "--concurrency", str(concurrency), "--hostname", name,
              "--without-mingle", "--without-gossip"],
-            cwd=BASE, env=process_env(**env),
+            cwd=BASE, env=process_env(**env), start_new_session=True,
         )
         started.append(process)
         hostname = name.replace("%h", os.uname().nodename)
@@ -90,11 +91,23 @@ def celery_worker(worker_factory):
 
 
 @pytest.fixture
-def celery_beat(transactional_db, tmp_path):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "console", "beat", "--loglevel", "WARNING",
-         "--schedule", str(tmp_path / "celerybeat-schedule")],
-        cwd=BASE, env=process_env(),
-    )
-    yield process
-    stop(process)
+def beat_factory(transactional_db, tmp_path):
+    started: list[subprocess.Popen] = []
+
+    def start(**env: str) -> subprocess.Popen:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "console", "beat", "--loglevel", "WARNING",
+             "--schedule", str(tmp_path / f"celerybeat-schedule-{len(started)}")],
+            cwd=BASE, env=process_env(**env),
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        stop(process)
+
+
+@pytest.fixture
+def celery_beat(beat_factory):
+    return beat_factory()

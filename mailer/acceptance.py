@@ -1,0 +1,233 @@
+"""Accepting a send request: every rule of DESIGN §6, then the request is stored (status P) and a
+worker is nudged to prepare it. Large requests are never expanded here."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from addressbook.addresses import is_valid_address, normalise_address
+from addressbook.combination import combine_groups, missing_groups
+from console.models import ApiKey, Project
+from mailer.models import IdempotencyKey, RecipientType, RequestPayload, SendRequest, Template, Tool
+from mailer.schemas import MailRequestIn
+from mailer.substitution import METADATA_TAG, stringify
+
+MAX_TITLE_BYTES = 500
+MAX_SENDER_NAME_BYTES = 69
+MAX_RECIPIENT_NAME_CHARS = 69
+MAX_BODY_BYTES = 500 * 1024
+MAX_CC = 30
+MAX_BCC = 30
+MAX_RESERVATION_AHEAD = timedelta(days=30)
+_REFERENCES = re.compile(r"^\s*<[^<>\s@]+@[^<>\s@]+>(?:\s+<[^<>\s@]+@[^<>\s@]+>)*\s*$")
+
+
+class Refused(Exception):
+    """The request breaks a rule; the message says which field and why (answered as 400)."""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    request: SendRequest
+    count: int
+    replayed: bool = False
+
+    def response(self) -> dict:
+        return {"requestId": self.request.request_id, "count": self.count}
+
+
+def _byte_length(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _reservation(data: MailRequestIn, project: Project, now: datetime) -> datetime | None:
+    if data.reservationUtc is not None:
+        try:
+            when = datetime.fromtimestamp(data.reservationUtc / 1000, tz=zoneinfo.ZoneInfo("UTC"))
+        except (OverflowError, OSError, ValueError):
+            raise Refused("reservationUtc: not a valid time in epoch milliseconds") from None
+        field = "reservationUtc"
+    elif data.reservationDateTime is not None:
+        try:
+            naive = datetime.strptime(data.reservationDateTime.strip(), "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise Refused("reservationDateTime: use the form yyyy-MM-dd HH:mm") from None
+        when = naive.replace(tzinfo=zoneinfo.ZoneInfo(project.time_zone))
+        field = "reservationDateTime"
+    else:
+        return None
+    if when <= now:
+        raise Refused(f"{field}: the reservation time is in the past")
+    if when > now + MAX_RESERVATION_AHEAD:
+        raise Refused(f"{field}: a reservation can be at most 30 days ahead")
+    return when
+
+
+def _template(project: Project, sid: int | None) -> Template | None:
+    if sid is None:
+        return None
+    template = Template.objects.filter(project=project, pk=sid, deleted=None).first()
+    if template is None:
+        raise Refused(f"templateSid: there is no template {sid} in this project")
+    if not template.is_use:
+        raise Refused(f"templateSid: template {sid} is not in use")
+    return template
+
+
+def _recipients(data: MailRequestIn) -> list[dict]:
+    """The recipients to store: checked, de-duplicated, only To for individual sends."""
+    result: list[dict] = []
+    seen: set[str] = set()
+    counts = {"R": 0, "C": 0, "B": 0}
+    for index, recipient in enumerate(data.recipients or []):
+        address = recipient.address.strip()
+        if not is_valid_address(address):
+            raise Refused(f"recipients[{index}].address: {recipient.address!r} is not a valid "
+                          "mail address")
+        if recipient.name is not None and len(recipient.name) > MAX_RECIPIENT_NAME_CHARS:
+            raise Refused(f"recipients[{index}].name: at most {MAX_RECIPIENT_NAME_CHARS} "
+                          "characters")
+        if data.individual and recipient.type != RecipientType.TO:
+            continue  # individual sends ignore CC and BCC
+        key = normalise_address(address)
+        if key in seen:
+            continue
+        seen.add(key)
+        counts[recipient.type] += 1
+        row = {"address": address, "type": recipient.type}
+        if recipient.name:
+            row["name"] = recipient.name
+        if recipient.parameters:
+            row["parameters"] = stringify(recipient.parameters)
+        result.append(row)
+    if not data.individual:
+        if counts["C"] > MAX_CC:
+            raise Refused(f"recipients: at most {MAX_CC} CC recipients (type C), "
+                          f"not {counts['C']}")
+        if counts["B"] > MAX_BCC:
+            raise Refused(f"recipients: at most {MAX_BCC} BCC recipients (type B), "
+                          f"not {counts['B']}")
+    if counts["R"] == 0:
+        raise Refused("recipients: at least one recipient of type R is needed")
+    return result
+
+
+def _check_content(data: MailRequestIn, sender_address: str, sender_name: str, title: str,
+                   body: str) -> None:
+    missing = [name for name, value in (("senderAddress", sender_address), ("title", title),
+                                        ("body", body)) if not value]
+    if missing:
+        raise Refused(f"{', '.join(missing)}: required unless the template provides it")
+    if not is_valid_address(sender_address):
+        raise Refused(f"senderAddress: {sender_address!r} is not a valid mail address")
+    if _byte_length(sender_name) > MAX_SENDER_NAME_BYTES:
+        raise Refused(f"senderName: at most {MAX_SENDER_NAME_BYTES} bytes")
+    if _byte_length(title) > MAX_TITLE_BYTES:
+        raise Refused(f"title: at most {MAX_TITLE_BYTES} bytes, not {_byte_length(title)}")
+    if "\n" in title or "\r" in title:
+        raise Refused("title: must be one line")
+    if _byte_length(body) > MAX_BODY_BYTES:
+        raise Refused(f"body: at most 500 KB, not {_byte_length(body) / 1024:.0f} KB")
+    if data.referencesHeader and not _REFERENCES.match(data.referencesHeader):
+        raise Refused("referencesHeader: use the form <id@domain>")
+    if not data.individual:
+        if data.advertising:
+            raise Refused("advertising: advertising mail cannot be sent as a general "
+                          "(individual=false) send")
+        if METADATA_TAG.search(title) or METADATA_TAG.search(body):
+            raise Refused("title/body: metadata tags #{…} cannot be used in a general "
+                          "(individual=false) send")
+    if data.advertising and not data.useBasicUnsubscribeMsg and not data.unsubscribeMessage:
+        raise Refused("unsubscribeMessage: required when useBasicUnsubscribeMsg is false")
+    if data.attachFileIds:
+        raise Refused(f"attachFileIds: unknown file ID {data.attachFileIds[0]!r}")
+
+
+def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
+           requester_ip: str | None = None, user=None, api_key: ApiKey | None = None,
+           idempotency_key: str | None = None) -> Accepted:
+    """Check and store a send request; raise Refused with a clear message if it breaks a rule."""
+    now = timezone.now()
+    template = _template(project, data.templateSid)
+    sender_address = (data.senderAddress or (template.sender_address if template else "")).strip()
+    sender_name = data.senderName if data.senderName is not None else (
+        template.sender_name if template else "")
+    title = data.title if data.title is not None else (template.title if template else "")
+    body = data.body if data.body is not None else (template.body if template else "")
+    _check_content(data, sender_address, sender_name or "", title, body)
+    reservation = _reservation(data, project, now)
+
+    if data.recipients is not None and data.recipientGroupFilter is not None:
+        raise Refused("recipients, recipientGroupFilter: give one or the other, not both")
+    group_filter = None
+    if data.recipientGroupFilter is not None:
+        names = list(dict.fromkeys(g.strip() for g in data.recipientGroupFilter.groups))
+        unknown = missing_groups(project, names)
+        if unknown:
+            raise Refused(f"recipientGroupFilter.groups: no recipient group named {unknown[0]!r}")
+        group_filter = {"andFilter": data.recipientGroupFilter.andFilter, "groups": names}
+        recipients: list[dict] = []
+        count = combine_groups(project, names, and_filter=group_filter["andFilter"]).count()
+        if count == 0:
+            raise Refused("recipientGroupFilter: the combination of these groups is empty")
+    elif data.recipients:
+        recipients = _recipients(data)
+        count = len(recipients)
+    else:
+        raise Refused("recipients: required unless recipientGroupFilter is given")
+
+    send_request = SendRequest(
+        project=project, tool=tool, requester_ip=requester_ip, requested_by=user,
+        api_key=api_key, template=template, template_name=template.name if template else "",
+        sender_address=sender_address, sender_name=sender_name or "", title=title, body=body,
+        individual=data.individual, advertising=data.advertising,
+        confirm_and_send=data.confirmAndSend, parameters=stringify(data.parameters),
+        references_header=(data.referencesHeader or "").strip(),
+        use_basic_unsubscribe_msg=data.useBasicUnsubscribeMsg,
+        unsubscribe_message=data.unsubscribeMessage or "", recipient_group_filter=group_filter,
+        reservation_at=reservation, created=now, recipient_count=count,
+    )
+    return _store(send_request, recipients, count, idempotency_key)
+
+
+def _store(send_request: SendRequest, recipients: list[dict], count: int,
+           idempotency_key: str | None) -> Accepted:
+    from mailer.tasks import prepare_request
+
+    project = send_request.project
+    with transaction.atomic():
+        if idempotency_key:
+            replay = _claim_idempotency_key(project, idempotency_key)
+            if replay is not None:
+                return replay
+        send_request.save_new()
+        RequestPayload.objects.create(request=send_request, recipients=recipients)
+        accepted = Accepted(send_request, count)
+        if idempotency_key:
+            IdempotencyKey.objects.filter(project=project, key=idempotency_key).update(
+                request=send_request, response=accepted.response())
+        prepare_request.delay_on_commit(request_pk=send_request.pk)
+    return accepted
+
+
+def _claim_idempotency_key(project: Project, key: str) -> Accepted | None:
+    """Reserve the key for this request, or return the answer already given for it."""
+    expired = timezone.now() - IdempotencyKey.LIFETIME
+    IdempotencyKey.objects.filter(project=project, key=key, created__lt=expired).delete()
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(project=project, key=key)
+            return None
+    except IntegrityError:
+        # Taken: a concurrent request holding the key has committed (the insert waited for it).
+        existing = IdempotencyKey.objects.select_for_update().get(project=project, key=key)
+        if existing.request is None:
+            raise Refused("Idempotency-Key: a request with this key is still being accepted") \
+                from None
+        return Accepted(existing.request, existing.response["count"], replayed=True)

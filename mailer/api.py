@@ -1,0 +1,343 @@
+"""The mail API: POST /mails and the request / mail read endpoints (/api/v1/mails…)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status as Answer
+
+from console.api import (
+    ApiError,
+    NotFound,
+    api_language,
+    caller,
+    date_object,
+    parse_sort,
+    split_list,
+    spring_page,
+)
+from console.models import Membership
+from mailer.acceptance import Refused, accept
+from mailer.delivery import RequestRenderer
+from mailer.models import (
+    Mail,
+    Recipient,
+    RecipientType,
+    SendRequest,
+    Status,
+    Tool,
+    format_mail_id,
+    parse_mail_id,
+)
+from mailer.result_codes import ResultCode
+from mailer.schemas import MailRequestIn, MailRequestOut
+
+router = Router(tags=["mail"])
+
+STATUS_LABELS = {
+    "P": {"en": "Preparing to send", "ko": "발송 준비 중", "ja": "送信準備中"},
+    "R": {"en": "Ready to send", "ko": "발송 준비 완료", "ja": "送信準備"},
+    "I": {"en": "Sending", "ko": "발송 중", "ja": "送信中"},
+    "S": {"en": "Successfully sent", "ko": "발송 성공", "ja": "送信成功"},
+    "PF": {"en": "Partially failed", "ko": "부분 실패", "ja": "一部失敗"},
+    "F": {"en": "Failed to send", "ko": "발송 실패", "ja": "送信失敗"},
+    "U": {"en": "Unsubscribe", "ko": "수신 거부", "ja": "受信拒否"},
+    "C": {"en": "Cancel send", "ko": "발송 취소", "ja": "送信キャンセル"},
+}
+RESERVATION_LABELS = {
+    "Y": {"en": "Scheduled send", "ko": "예약 발송", "ja": "予約送信"},
+    "N": {"en": "Immediate send", "ko": "즉시 발송", "ja": "即時送信"},
+}
+REQUEST_SORT = {"requestDate": "created", "sendDate": "send_started_at",
+                "requestId": "request_id", "reservationDate": "reservation_at"}
+MAIL_SORT = {"mailId": "seq", "sendDate": "sent_at"}
+
+
+def email_status(code: str, language: str) -> dict:
+    return {"label": STATUS_LABELS[code][language], "code": code}
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@router.post("", response={201: MailRequestOut}, summary="Request a mail send")
+def post_mails(request: HttpRequest, payload: MailRequestIn) -> Answer:
+    who = caller(request, Membership.Role.SENDER)
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 1 <= len(key) <= 255:
+        raise ApiError(400, "Idempotency-Key: 1 to 255 characters")
+    try:
+        accepted = accept(who.project, payload, tool=Tool.API, requester_ip=_client_ip(request),
+                          user=who.key.user, api_key=who.key, idempotency_key=key)
+    except Refused as refused:
+        raise ApiError(400, str(refused)) from None
+    return Answer(201, accepted.response())
+
+
+class Paging(Schema):
+    page: int = 0
+    size: int = 10
+    sort: list[str] = Field(default_factory=list)
+
+
+class RequestFilters(Paging):
+    startUtc: int | None = None
+    startDateTime: str | None = None
+    endUtc: int | None = None
+    endDateTime: str | None = None
+    requestId: str | None = None
+    mailId: str | None = None
+    dispatchType: str | None = None
+    title: str | None = None
+    templateSid: int | None = None
+    senderAddress: str | None = None
+    recipientAddress: str | None = None
+    sendStatus: list[str] = Field(default_factory=list)
+
+
+def _moment(utc: int | None, text: str | None, name: str, time_zone: str) -> datetime:
+    """{name}Utc (epoch ms) wins over {name}DateTime (yyyy-MM-dd HH:mm, project time zone);
+    a malformed value is refused even when the other one is given."""
+    parsed = None
+    if text is not None:
+        try:
+            naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+        except ValueError:
+            raise ApiError(400, f"{name}DateTime: use the form yyyy-MM-dd HH:mm") from None
+        parsed = naive.replace(tzinfo=zoneinfo.ZoneInfo(time_zone))
+    if utc is not None:
+        try:
+            return datetime.fromtimestamp(utc / 1000, tz=zoneinfo.ZoneInfo("UTC"))
+        except (OverflowError, OSError, ValueError):
+            raise ApiError(400, f"{name}Utc: not a valid time in epoch milliseconds") from None
+    if parsed is None:
+        raise ApiError(400, f"{name}Utc or {name}DateTime: one of them is required")
+    return parsed
+
+
+def _statuses(values: list[str]) -> list[str]:
+    statuses = split_list(values)
+    unknown = [s for s in statuses if s not in STATUS_LABELS]
+    if unknown:
+        raise ApiError(400, f"sendStatus: unknown status {unknown[0]!r}; use "
+                            f"{', '.join(STATUS_LABELS)}")
+    return statuses
+
+
+def _filter_requests(project, filters: RequestFilters) -> QuerySet[SendRequest]:
+    start = _moment(filters.startUtc, filters.startDateTime, "start", project.time_zone)
+    end = _moment(filters.endUtc, filters.endDateTime, "end", project.time_zone)
+    if end < start:
+        raise ApiError(400, "end: the end of the period is before its start")
+    requests = SendRequest.objects.filter(project=project, created__gte=start, created__lte=end)
+    if filters.requestId:
+        requests = requests.filter(request_id=filters.requestId.strip())
+    if filters.mailId:
+        parsed = parse_mail_id(filters.mailId.strip())
+        if parsed is None:
+            raise ApiError(400, "mailId: not a mail ID")
+        requests = requests.filter(request_id=parsed[0])
+    if filters.dispatchType:
+        tool = filters.dispatchType.strip().upper()
+        if tool not in Tool.values:
+            raise ApiError(400, "dispatchType: CONSOLE or API")
+        requests = requests.filter(tool=tool)
+    if filters.title:
+        requests = requests.filter(title__icontains=filters.title)
+    if filters.templateSid is not None:
+        requests = requests.filter(template_id=filters.templateSid)
+    if filters.senderAddress:
+        requests = requests.filter(sender_address__iexact=filters.senderAddress.strip())
+    if filters.recipientAddress:
+        requests = requests.filter(Exists(Recipient.objects.filter(
+            project=project, address__iexact=filters.recipientAddress.strip(),
+            request=OuterRef("pk"))))
+    statuses = _statuses(filters.sendStatus)
+    if statuses:
+        requests = requests.filter(status__in=statuses)
+    return requests
+
+
+def _request_row(row: SendRequest, language: str, time_zone: str) -> dict:
+    return {
+        "requestId": row.request_id,
+        "templateSid": row.template_id,
+        "templateName": row.template_name or None,
+        "emailStatus": email_status(row.status, language),
+        "senderAddress": row.sender_address,
+        "senderName": row.sender_name,
+        "dispatchType": row.tool,
+        "requestDate": date_object(row.created, time_zone),
+        "sendDate": date_object(row.send_started_at, time_zone),
+        "reservationDate": date_object(row.reservation_at, time_zone),
+        "requestCount": row.mail_count,
+        "recipientCount": row.recipient_count,
+    }
+
+
+@router.get("/requests", summary="Send requests of a period")
+def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict:
+    project = caller(request).project
+    language = api_language(request)
+    requests = _filter_requests(project, filters)
+    sort = parse_sort(filters.sort, REQUEST_SORT, [("requestDate", "DESC")])
+    return spring_page(requests, filters.page, filters.size, sort, REQUEST_SORT,
+                       lambda row: _request_row(row, language, project.time_zone))
+
+
+def _get_request(project, request_id: str) -> SendRequest:
+    found = SendRequest.objects.filter(project=project, request_id=request_id).first()
+    if found is None:
+        raise NotFound(f"There is no request {request_id}")
+    return found
+
+
+@router.get("/requests/{request_id}/status", summary="Progress of a send request")
+def request_status(request: HttpRequest, request_id: str) -> dict:
+    project = caller(request).project
+    language = api_language(request)
+    send_request = _get_request(project, request_id)
+    by_status = dict(Mail.objects.filter(request=send_request).values_list("status")
+                     .annotate(n=Count("id")).values_list("status", "n"))
+    waiting = by_status.get(Status.READY, 0) + by_status.get(Status.SENDING, 0)
+    sent = Mail.objects.filter(request=send_request, sent_at__isnull=False).count()
+    finished = sum(n for code, n in by_status.items() if code not in (Status.READY,
+                                                                      Status.SENDING))
+    return {
+        "requestId": send_request.request_id,
+        "readyCompleted": send_request.status != Status.PREPARING,
+        "allSentSuccess": send_request.status == Status.SENT,
+        "requestCount": send_request.mail_count,
+        "sentCount": sent,
+        "finishCount": finished,
+        "readyCount": waiting,
+        "reservationDate": date_object(send_request.reservation_at, project.time_zone),
+        "countsByStatus": [{"status": email_status(code, language), "count": n}
+                           for code, n in sorted(by_status.items())],
+    }
+
+
+class MailFilters(Paging):
+    recipientAddress: str | None = None
+    sendStatus: list[str] = Field(default_factory=list)
+
+
+def _representatives(mails: list[Mail]) -> dict[int, Recipient]:
+    first: dict[int, Recipient] = {}
+    for recipient in Recipient.objects.filter(mail__in=mails, type=RecipientType.TO).order_by(
+            "id"):
+        first.setdefault(recipient.mail_id, recipient)
+    return first
+
+
+@router.get("/requests/{request_id}/mails", summary="The mails of a send request")
+def request_mails(request: HttpRequest, request_id: str, filters: Query[MailFilters]) -> dict:
+    project = caller(request).project
+    language = api_language(request)
+    send_request = _get_request(project, request_id)
+    mails = Mail.objects.filter(request=send_request)
+    statuses = _statuses(filters.sendStatus)
+    if statuses:
+        mails = mails.filter(status__in=statuses)
+    if filters.recipientAddress:
+        mails = mails.filter(recipients__address__iexact=filters.recipientAddress.strip())
+    sort = parse_sort(filters.sort, MAIL_SORT, [("mailId", "ASC")])
+    renderer = RequestRenderer(send_request)
+    page = spring_page(mails, filters.page, filters.size, sort, MAIL_SORT, lambda row: row)
+    representatives = _representatives(page["content"])
+    page["content"] = [_mail_row(send_request, mail, representatives.get(mail.pk), renderer,
+                                 language) for mail in page["content"]]
+    return page
+
+
+def _mail_row(send_request: SendRequest, mail: Mail, first: Recipient | None,
+              renderer: RequestRenderer, language: str) -> dict:
+    time_zone = send_request.project.time_zone
+    reserved = "Y" if send_request.reservation_at else "N"
+    return {
+        "requestId": send_request.request_id,
+        "requestDate": date_object(send_request.created, time_zone),
+        "mailId": format_mail_id(send_request.request_id, mail.seq),
+        "templateSid": send_request.template_id,
+        "templateName": send_request.template_name or None,
+        "title": renderer.preview_title(first),
+        "emailStatus": email_status(mail.status, language),
+        "senderAddress": send_request.sender_address,
+        "senderName": send_request.sender_name,
+        "sendDate": date_object(mail.sent_at, time_zone),
+        "reservationStatus": {"label": RESERVATION_LABELS[reserved][language], "code": reserved},
+        "advertising": send_request.advertising,
+        "representativeRecipient": first.address if first else None,
+    }
+
+
+@router.get("/{mail_id}", summary="One mail with its content and recipients")
+def get_mail(request: HttpRequest, mail_id: str) -> dict:
+    project = caller(request).project
+    language = api_language(request)
+    parsed = parse_mail_id(mail_id)
+    mail = None
+    if parsed is not None:
+        mail = Mail.objects.select_related("request", "request__project").filter(
+            request__project=project, request__request_id=parsed[0], seq=parsed[1]).first()
+    if mail is None:
+        raise NotFound(f"There is no mail {mail_id}")
+    send_request = mail.request
+    time_zone = project.time_zone
+    recipients = list(mail.recipients.order_by("id"))
+    renderer = RequestRenderer(send_request)
+    first = next((r for r in recipients if r.type == RecipientType.TO), None)
+    return {
+        "requestId": send_request.request_id,
+        "requesterIp": send_request.requester_ip,
+        "requestDate": date_object(send_request.created, time_zone),
+        "mailId": mail_id,
+        "title": renderer.preview_title(first),
+        "templateSid": send_request.template_id,
+        "templateName": send_request.template_name or None,
+        "emailStatus": email_status(mail.status, language),
+        "senderAddress": send_request.sender_address,
+        "senderName": send_request.sender_name,
+        "sendDate": date_object(mail.sent_at, time_zone),
+        "reservationDate": date_object(send_request.reservation_at, time_zone),
+        "body": renderer.preview_body(first),
+        "referencesHeader": send_request.references_header or None,
+        "attachFiles": [],
+        "recipients": [_recipient_row(r, time_zone) for r in recipients],
+        "advertising": send_request.advertising,
+    }
+
+
+def _recipient_row(recipient: Recipient, time_zone: str) -> dict:
+    code = recipient.result_code or None
+    message = ""
+    if code:
+        message = str(ResultCode(code).label)
+    return {
+        "address": recipient.address,
+        "name": recipient.name or None,
+        "type": recipient.type,
+        "received": recipient.received,
+        "receivedDate": date_object(recipient.received_at, time_zone),
+        "status": code,
+        "retryCount": recipient.retry_count,
+        "sendResultCode": code,
+        "sendResultCodeMessage": message,
+        "sendResultMessage": _result_message(recipient),
+    }
+
+
+def _result_message(recipient: Recipient) -> str | None:
+    parts = []
+    if recipient.reply_code:
+        parts.append(f"{recipient.reply_code} {recipient.reply_text}".strip())
+    elif recipient.reply_text:
+        parts.append(recipient.reply_text)
+    if recipient.possible_duplicate:
+        parts.append("re-sent after a worker stopped mid-send: it may have arrived twice")
+    return "; ".join(parts) or None

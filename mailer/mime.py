@@ -1,0 +1,225 @@
+"""Building the MIME message of one mail, fast.
+
+The structure is always the same: multipart/alternative (text, HTML), inside multipart/mixed when
+there are attachments. Headers are RFC 2047 encoded (UTF-8, Base64 encoded words), bodies are 7bit
+when they are short-lined ASCII and Base64 otherwise, lines end in CRLF. Attachments are encoded
+once per request and reused for every mail.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from html import unescape
+from html.parser import HTMLParser
+
+CRLF = b"\r\n"
+_ENCODED_WORD_BYTES = 42  # → 56 Base64 characters: a word of 68, a "Subject: " line of 77
+_ATOM_SAFE = re.compile(r"^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]*$")
+
+
+def _no_newlines(value: str) -> str:
+    return value.replace("\r", " ").replace("\n", " ")
+
+
+def encode_words(text: str) -> str:
+    """RFC 2047 encoded words for non-ASCII text, folded so each word stays under 75 chars."""
+    words = []
+    chunk = bytearray()
+    for char in text:
+        encoded = char.encode("utf-8")
+        if len(chunk) + len(encoded) > _ENCODED_WORD_BYTES:
+            words.append(chunk)
+            chunk = bytearray()
+        chunk += encoded
+    if chunk:
+        words.append(chunk)
+    return "\r\n ".join(f"=?UTF-8?B?{base64.b64encode(bytes(w)).decode()}?=" for w in words)
+
+
+def header_text(value: str) -> str:
+    """An unstructured header value (Subject): as is when ASCII, encoded words otherwise."""
+    value = _no_newlines(value)
+    if value.isascii() and len(value) <= 900:
+        return value
+    return encode_words(value)
+
+
+def format_address(name: str, address: str) -> str:
+    """`Name <address>` with the display name quoted or encoded as needed."""
+    name = _no_newlines(name or "").strip()
+    if not name:
+        return f"<{address}>" if not address.isascii() else address
+    if not name.isascii():
+        return f"{encode_words(name)} <{address}>"
+    if _ATOM_SAFE.match(name):
+        return f"{name} <{address}>"
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{address}>'
+
+
+def _fold_address_list(addresses: list[str]) -> str:
+    return ",\r\n ".join(addresses)
+
+
+def _body(content: str, subtype: str) -> bytes:
+    data = content.replace("\r\n", "\n").replace("\r", "\n")
+    if data.isascii() and all(len(line) <= 990 for line in data.split("\n")):
+        return (
+            f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+            "Content-Transfer-Encoding: 7bit\r\n\r\n"
+        ).encode() + data.encode().replace(b"\n", CRLF)
+    encoded = base64.encodebytes(data.encode("utf-8")).replace(b"\n", CRLF)
+    return (
+        f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    ).encode() + encoded
+
+
+@dataclass(frozen=True)
+class EncodedAttachment:
+    """A MIME part ready to be placed in any number of messages."""
+
+    filename: str
+    content_type: str
+    size: int
+    part: bytes
+
+    @classmethod
+    def encode(cls, filename: str, content_type: str, payload: bytes) -> EncodedAttachment:
+        maintype = content_type if "/" in content_type else "application/octet-stream"
+        if filename.isascii() and '"' not in filename and "\\" not in filename:
+            disposition = f'attachment; filename="{filename}"'
+            type_name = f'; name="{filename}"'
+        else:
+            # RFC 2231 for the standard, plus the encoded-word name older clients read.
+            from urllib.parse import quote
+
+            disposition = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
+            type_name = f'; name="{encode_words(filename)}"'.replace("\r\n ", " ")
+        headers = (
+            f"Content-Type: {maintype}{type_name}\r\n"
+            "Content-Transfer-Encoding: base64\r\n"
+            f"Content-Disposition: {disposition}\r\n\r\n"
+        ).encode()
+        body = base64.encodebytes(payload).replace(b"\n", CRLF)
+        return cls(filename, maintype, len(payload), headers + body)
+
+
+@dataclass
+class MessageParts:
+    sender_address: str
+    sender_name: str
+    to: list[tuple[str, str]]
+    subject: str
+    html: str
+    text: str
+    message_id: str
+    cc: list[tuple[str, str]] = field(default_factory=list)
+    references: str = ""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    attachments: list[EncodedAttachment] = field(default_factory=list)
+
+
+def _boundary() -> str:
+    return f"=_outbound_{secrets.token_hex(12)}"
+
+
+def build_message(parts: MessageParts) -> bytes:
+    """The message as bytes with CRLF line ends, ready for SMTP DATA."""
+    lines = [
+        f"From: {format_address(parts.sender_name, parts.sender_address)}",
+        f"To: {_fold_address_list([format_address(n, a) for n, a in parts.to])}"
+        if parts.to else "To: undisclosed-recipients:;",
+    ]
+    if parts.cc:
+        lines.append(f"Cc: {_fold_address_list([format_address(n, a) for n, a in parts.cc])}")
+    lines += [
+        f"Subject: {header_text(parts.subject)}",
+        f"Date: {formatdate(localtime=False)}",
+        f"Message-ID: {parts.message_id}",
+    ]
+    if parts.references:
+        lines.append(f"References: {_no_newlines(parts.references)}")
+    for name, value in parts.headers:
+        lines.append(f"{name}: {_no_newlines(value)}")
+    lines.append("MIME-Version: 1.0")
+
+    alternative = _boundary()
+    alternative_body = b"".join([
+        f"--{alternative}\r\n".encode(), _body(parts.text, "plain"), CRLF,
+        f"--{alternative}\r\n".encode(), _body(parts.html, "html"), CRLF,
+        f"--{alternative}--\r\n".encode(),
+    ])
+    alternative_type = f'Content-Type: multipart/alternative;\r\n boundary="{alternative}"'
+    if not parts.attachments:
+        head = "\r\n".join([*lines, alternative_type]).encode("utf-8")
+        return head + CRLF + CRLF + alternative_body
+
+    mixed = _boundary()
+    chunks = [
+        "\r\n".join([*lines, f'Content-Type: multipart/mixed;\r\n boundary="{mixed}"']).encode(),
+        CRLF + CRLF,
+        f"--{mixed}\r\n{alternative_type}\r\n\r\n".encode(), alternative_body, CRLF,
+    ]
+    for attachment in parts.attachments:
+        chunks += [f"--{mixed}\r\n".encode(), attachment.part, CRLF]
+    chunks.append(f"--{mixed}--\r\n".encode())
+    return b"".join(chunks)
+
+
+class _TextExtractor(HTMLParser):
+    BLOCKS = frozenset({"p", "div", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul",
+                        "ol", "blockquote", "section", "article", "header", "footer", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+        self.links: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head", "title"):
+            self.skip += 1
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag == "li":
+            self.out.append("\n- ")
+        elif tag in self.BLOCKS:
+            self.out.append("\n")
+        elif tag == "td":
+            self.out.append(" ")
+        if tag == "a":
+            self.links.append(dict(attrs).get("href"))
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head", "title"):
+            self.skip = max(self.skip - 1, 0)
+        elif tag in self.BLOCKS:
+            self.out.append("\n")
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            # Web links (and tags such as #{UNSUBSCRIBE_URL}) stay readable in plain text.
+            if href and (href.startswith(("http://", "https://")) or "{" in href):
+                self.out.append(f" ({href})")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.out.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(html: str) -> str:
+    """A readable plain-text alternative of an HTML body (tags ${…} and #{…} survive)."""
+    if "<" not in html:
+        return unescape(html)
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.out)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n[ \t]+", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip() + "\n"

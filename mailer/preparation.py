@@ -1,0 +1,197 @@
+"""Preparation: expand a request's recipients (its list, or the AND/OR combination of groups)
+into Mail and Recipient rows, in chunks that commit with the progress, so a crashed worker's
+successor resumes where it stopped and a cancel stops it between chunks.
+
+Recipients that must not be sent to are settled here: send-blocked addresses
+(SEND_BLOCK_ADDRESS) and those whose tags cannot all be resolved (CONTENT_HAS_TAG_FORM).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from addressbook.addresses import normalise_address
+from addressbook.combination import combine_groups
+from mailer.models import (
+    Mail,
+    Recipient,
+    RecipientType,
+    RequestPayload,
+    SendBlock,
+    SendRequest,
+    Status,
+    final_status,
+)
+from mailer.result_codes import ResultCode
+from mailer.substitution import METADATA_NAMES, CompiledText
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 5000
+GENERAL_BATCH = 30  # To addresses per mail in a general send
+
+
+class Cancelled(Exception):
+    """The request left status P while a chunk was being saved."""
+
+
+def _source(send_request: SendRequest, cursor: int) -> Iterator[tuple[int, list[dict]]]:
+    """(cursor after the chunk, recipients of the chunk), from `cursor` on."""
+    if send_request.recipient_group_filter:
+        spec = send_request.recipient_group_filter
+        addresses = combine_groups(send_request.project, spec["groups"],
+                                   and_filter=spec["andFilter"]).order_by("id")
+        while True:
+            rows = list(addresses.filter(id__gt=cursor).values_list("id", "address")[:CHUNK])
+            if not rows:
+                return
+            cursor = rows[-1][0]
+            yield cursor, [{"address": address, "type": "R"} for _id, address in rows]
+    else:
+        recipients = RequestPayload.objects.get(request=send_request).recipients
+        while cursor < len(recipients):
+            chunk = recipients[cursor:cursor + CHUNK]
+            cursor += len(chunk)
+            yield cursor, chunk
+
+
+class TagCheck:
+    """Which tags a recipient cannot fill: decided once per request, checked per recipient."""
+
+    def __init__(self, send_request: SendRequest) -> None:
+        title = CompiledText.compile(send_request.title)
+        body = CompiledText.compile(send_request.body)
+        self.user_tags = title.user_tags() | body.user_tags()
+        self.unknown_metadata = (title.metadata_tags() | body.metadata_tags()) - METADATA_NAMES
+        self.request_parameters = set(send_request.parameters)
+
+    def resolvable(self, recipient: dict) -> bool:
+        if self.unknown_metadata:
+            return False
+        missing = self.user_tags - self.request_parameters
+        return not missing or missing <= set(recipient.get("parameters") or ())
+
+
+def _blocked(send_request: SendRequest, addresses: list[str], now: datetime) -> set[str]:
+    return set(SendBlock.objects.filter(
+        project=send_request.project, address__in=addresses, blocked_until__gt=now,
+    ).values_list("address", flat=True))
+
+
+def _mail_groups(send_request: SendRequest, chunk: list[dict]) -> list[list[dict]]:
+    if send_request.individual:
+        return [[recipient] for recipient in chunk]
+    to = [r for r in chunk if r["type"] == RecipientType.TO]
+    groups = [to[i:i + GENERAL_BATCH] for i in range(0, len(to), GENERAL_BATCH)]
+    copies = [r for r in chunk if r["type"] != RecipientType.TO]
+    if groups and copies:
+        groups[0] = groups[0] + copies  # CC and BCC go on the first mail only
+    return groups
+
+
+def _save_chunk(send_request: SendRequest, chunk: list[dict], next_seq: int, mail_status: str,
+                tags: TagCheck, now: datetime) -> int:
+    """Create the chunk's mails and recipients; return how many mails were created."""
+    blocked = _blocked(send_request, [normalise_address(r["address"]) for r in chunk], now)
+    groups = _mail_groups(send_request, chunk)
+    settled: list[dict[str, str]] = []
+    mails = []
+    for offset, group in enumerate(groups):
+        results = {}
+        for recipient in group:
+            key = normalise_address(recipient["address"])
+            if key in blocked:
+                results[key] = ResultCode.SEND_BLOCK_ADDRESS
+            elif not tags.resolvable(recipient):
+                results[key] = ResultCode.CONTENT_HAS_TAG_FORM
+        settled.append(results)
+        if len(results) == len(group):
+            counts = {}
+            for code in results.values():
+                counts[code] = counts.get(code, 0) + 1
+            status = final_status(counts)
+        else:
+            status = mail_status
+        mails.append(Mail(request=send_request, seq=next_seq + offset, status=status,
+                          next_attempt_at=now))
+    Mail.objects.bulk_create(mails, batch_size=2000)
+    rows = []
+    for mail, group, results in zip(mails, groups, settled, strict=True):
+        for recipient in group:
+            rows.append(Recipient(
+                project_id=send_request.project_id, request=send_request, mail=mail,
+                requested_at=send_request.created, address=recipient["address"],
+                name=recipient.get("name") or "", type=recipient["type"],
+                parameters=recipient.get("parameters"),
+                result_code=results.get(normalise_address(recipient["address"]), ""),
+            ))
+    Recipient.objects.bulk_create(rows, batch_size=2000)
+    return len(mails)
+
+
+def prepare(send_request: SendRequest) -> None:
+    """Prepare a request in status P, from where any earlier attempt stopped."""
+    now = timezone.now()
+    # Take the preparation over, unless another worker is at it (its heartbeat is fresh).
+    stalled = now - timedelta(seconds=settings.MAILER_PREPARE_STALL_SECONDS)
+    taken = SendRequest.objects.filter(pk=send_request.pk, status=Status.PREPARING).filter(
+        Q(prepare_heartbeat__isnull=True) | Q(prepare_heartbeat__lt=stalled)
+    ).update(prepare_heartbeat=now)
+    if not taken:
+        return
+    send_request.refresh_from_db()
+    will_wait = send_request.confirm_and_send or (
+        send_request.reservation_at is not None and send_request.reservation_at > now)
+    mail_status = Status.READY if will_wait else Status.SENDING
+    tags = TagCheck(send_request)
+    cursor = send_request.prepare_cursor
+    next_seq = send_request.mail_count + 1
+    try:
+        # Lists were de-duplicated on acceptance; a group combination yields distinct addresses.
+        for new_cursor, chunk in _source(send_request, cursor):
+            with transaction.atomic():
+                created = _save_chunk(send_request, chunk, next_seq, mail_status, tags,
+                                      timezone.now()) if chunk else 0
+                # The cursor doubles as an optimistic lock: a successor that took over moved it.
+                moved = SendRequest.objects.filter(pk=send_request.pk, status=Status.PREPARING,
+                                                   prepare_cursor=cursor).update(
+                    prepare_cursor=new_cursor,
+                    prepared_recipients=F("prepared_recipients") + len(chunk),
+                    mail_count=F("mail_count") + created,
+                    prepare_heartbeat=timezone.now(),
+                )
+                if not moved:
+                    raise Cancelled
+            next_seq += created
+            cursor = new_cursor
+    except Cancelled:
+        logger.info("request %s: preparation stopped (cancelled or taken over)",
+                    send_request.request_id)
+        return
+    finish_preparation(send_request, will_wait)
+
+
+def finish_preparation(send_request: SendRequest, will_wait: bool) -> bool:
+    """P → R (waiting for a reservation or a confirmation) or P → I; nudge delivery."""
+    from mailer.delivery import finish_if_done, nudge_delivery
+
+    now = timezone.now()
+    target = Status.READY if will_wait else Status.SENDING
+    with transaction.atomic():
+        moved = SendRequest.objects.filter(pk=send_request.pk, status=Status.PREPARING).update(
+            status=target, ready_at=now,
+            recipient_count=F("prepared_recipients"),
+        )
+        if not moved:
+            return False
+        RequestPayload.objects.filter(request=send_request).delete()
+    if target == Status.SENDING and not finish_if_done(send_request.pk):
+        nudge_delivery(send_request.pk, settings.MAILER_DELIVERY_TASKS)
+    return True

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from mailer import public_views
+
+urlpatterns = [
+    path("u/<str:token>/", public_views.unsubscribe, name="unsubscribe"),
+]

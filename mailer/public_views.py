@@ -1,0 +1,36 @@
+"""Pages for recipients, outside the console: unsubscribing from a project's mail."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from addressbook.addresses import normalise_address
+from mailer.models import Recipient, Unsubscriber
+from mailer.unsubscribe import recipient_from_token
+
+
+def _get_recipient(token: str) -> Recipient:
+    pk = recipient_from_token(token)
+    recipient = (Recipient.objects.select_related("project", "request").filter(pk=pk).first()
+                 if pk is not None else None)
+    if recipient is None:
+        raise Http404("This unsubscribe link is not valid")
+    return recipient
+
+
+# The signed token authorises the request; mail clients' RFC 8058 one-click POST carries no
+# CSRF token, and the action only ever concerns the token's own recipient.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    recipient = _get_recipient(token)
+    if request.method == "POST":
+        Unsubscriber.objects.get_or_create(
+            project=recipient.project, address=normalise_address(recipient.address),
+            defaults={"request": recipient.request, "is_reg_by_manager": False},
+        )
+        return render(request, "mailer/unsubscribed.html", {"recipient": recipient})
+    return render(request, "mailer/unsubscribe.html", {"recipient": recipient, "token": token})

@@ -1,0 +1,208 @@
+"""SMTP delivery through the relay of EMAIL_URL, one reused connection per worker process.
+
+`RelayConnection.send` runs one transaction (MAIL, RCPT for each recipient, DATA) and returns an
+Outcome per recipient: a refused RCPT fails only that recipient; the DATA reply applies to all the
+accepted ones. Failures before the message is handed over are temporary; after it (no final
+reply, or the peer closing) the message may have been delivered, so they are final.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from mailer.result_codes import Outcome, classify_error, classify_reply
+
+logger = logging.getLogger(__name__)
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    host: str
+    port: int
+    use_tls: bool
+    use_ssl: bool
+    username: str
+    password: str
+    timeout: float
+    local_hostname: str | None = None
+
+    @classmethod
+    def from_settings(cls) -> RelaySettings:
+        return cls(
+            host=settings.EMAIL_HOST, port=settings.EMAIL_PORT,
+            use_tls=settings.EMAIL_USE_TLS, use_ssl=settings.EMAIL_USE_SSL,
+            username=settings.EMAIL_HOST_USER, password=settings.EMAIL_HOST_PASSWORD,
+            timeout=settings.EMAIL_TIMEOUT or 30,
+        )
+
+
+class _Broken(Exception):
+    """The connection failed; `outcome` is what the affected recipients get."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.reply_text)
+        self.outcome = outcome
+
+
+def _error_kind(error: BaseException, after_data: bool) -> str:
+    # smtplib reports a read timeout as SMTPServerDisconnected raised while handling it.
+    if isinstance(error, smtplib.SMTPServerDisconnected) and error.__context__ is not None:
+        error = error.__context__
+    if isinstance(error, socket.timeout | TimeoutError):
+        return "data_timeout" if after_data else "timeout"
+    if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionResetError | BrokenPipeError
+                  | ConnectionAbortedError):
+        return "data_disconnect" if after_data else "disconnected"
+    return "refused"
+
+
+def _text(message: bytes | str) -> str:
+    if isinstance(message, bytes):
+        return message.decode("utf-8", "replace")
+    return message
+
+
+class RelayConnection:
+    """A lazily opened, reused SMTP connection to the relay."""
+
+    def __init__(self, relay: RelaySettings) -> None:
+        self.relay = relay
+        self.smtp: smtplib.SMTP | None = None
+        self.transactions = 0
+
+    def __enter__(self) -> RelayConnection:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self.smtp.close()
+            self.smtp = None
+
+    def _discard(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(OSError):
+                self.smtp.close()
+            self.smtp = None
+
+    def _open(self) -> smtplib.SMTP:
+        relay = self.relay
+        try:
+            if relay.use_ssl:
+                smtp = smtplib.SMTP_SSL(relay.host, relay.port, timeout=relay.timeout,
+                                        local_hostname=relay.local_hostname,
+                                        context=ssl.create_default_context())
+            else:
+                smtp = smtplib.SMTP(relay.host, relay.port, timeout=relay.timeout,
+                                    local_hostname=relay.local_hostname)
+            smtp.ehlo()
+            if relay.use_tls:
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if relay.username:
+                smtp.login(relay.username, relay.password)
+        except smtplib.SMTPResponseException as error:
+            raise _Broken(classify_reply(error.smtp_code, _text(error.smtp_error))) from error
+        except (OSError, smtplib.SMTPException) as error:
+            kind = _error_kind(error, after_data=False)
+            raise _Broken(classify_error(kind, f"{relay.host}:{relay.port}: {error}")) from error
+        return smtp
+
+    def send(self, sender: str, recipients: list[str], message: bytes) -> dict[str, Outcome]:
+        """Deliver one message; an Outcome for each recipient address."""
+        reused = self.smtp is not None
+        try:
+            return self._transaction(sender, recipients, message)
+        except _Broken as broken:
+            self._discard()
+            if reused and broken.outcome.temporary:
+                # The relay may have closed an idle connection: try once on a fresh one.
+                try:
+                    return self._transaction(sender, recipients, message)
+                except _Broken as again:
+                    self._discard()
+                    broken = again
+            return dict.fromkeys(recipients, broken.outcome)
+
+    def _transaction(self, sender: str, recipients: list[str],
+                     message: bytes) -> dict[str, Outcome]:
+        if self.smtp is None:
+            self.smtp = self._open()
+        smtp = self.smtp
+        outcomes: dict[str, Outcome] = {}
+        utf8 = smtp.has_extn("smtputf8")
+        needs_utf8 = not sender.isascii() or any(not a.isascii() for a in recipients)
+        if needs_utf8 and not utf8:
+            encoding = classify_error("encoding", "the relay does not offer SMTPUTF8")
+            if not sender.isascii():
+                return dict.fromkeys(recipients, encoding)
+            outcomes.update({a: encoding for a in recipients if not a.isascii()})
+            recipients = [a for a in recipients if a.isascii()]
+            needs_utf8 = False
+            if not recipients:
+                return outcomes
+        options = ["SMTPUTF8", "BODY=8BITMIME"] if needs_utf8 else []
+        smtp.command_encoding = "utf-8" if needs_utf8 else "ascii"
+        try:
+            code, reply = smtp.mail(sender, options)
+            if code != 250:
+                refused = classify_reply(code, _text(reply))
+                self._reset()
+                return {**outcomes, **dict.fromkeys(recipients, refused)}
+            accepted = []
+            for address in recipients:
+                code, reply = smtp.rcpt(address)
+                if code in (250, 251):
+                    accepted.append(address)
+                else:
+                    outcomes[address] = classify_reply(code, _text(reply))
+            if not accepted:
+                self._reset()
+                return outcomes
+            code, reply = smtp.docmd("data")
+            if code != 354:
+                refused = classify_reply(code, _text(reply))
+                self._reset()
+                return {**outcomes, **dict.fromkeys(accepted, refused)}
+            payload = _LEADING_DOT.sub(b"..", message)
+            if not payload.endswith(b"\r\n"):
+                payload += b"\r\n"
+            smtp.send(payload + b".\r\n")
+        except smtplib.SMTPResponseException as error:
+            raise _Broken(classify_reply(error.smtp_code, _text(error.smtp_error))) from error
+        except (OSError, smtplib.SMTPException) as error:
+            raise _Broken(classify_error(_error_kind(error, after_data=False), str(error))) \
+                from error
+        # The whole message is out: from here a failure may hide a delivery.
+        try:
+            code, reply = smtp.getreply()
+        except (OSError, smtplib.SMTPException) as error:
+            self._discard()
+            final = classify_error(_error_kind(error, after_data=True),
+                                   f"no reply after DATA: {error}")
+            return {**outcomes, **dict.fromkeys(accepted, final)}
+        self.transactions += 1
+        result = classify_reply(code, _text(reply))
+        return {**outcomes, **dict.fromkeys(accepted, result)}
+
+    def _reset(self) -> None:
+        try:
+            self.smtp.rset()
+        except (OSError, smtplib.SMTPException):
+            self._discard()
+

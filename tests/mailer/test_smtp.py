@@ -1,0 +1,136 @@
+"""RelayConnection over real SMTP on loopback, against scripted servers: every row of the
+result-code table that SMTP can produce."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailer.result_codes import ResultCode as R
+from mailer.smtp import RelayConnection, RelaySettings
+from tests.factories import free_port
+from tests.scripted_smtp import Script, ScriptedServer
+
+MESSAGE = (b"From: a@example.com\r\nTo: b@example.com\r\nSubject: hi\r\n\r\n"
+           b"body\r\n.leading dot\r\n")
+
+
+def _relay(port: int, timeout: float = 5) -> RelaySettings:
+    return RelaySettings("127.0.0.1", port, False, False, "", "", timeout)
+
+
+def _send(script: Script, recipients=("b@example.com",), timeout: float = 5, smtputf8=True,
+          sender="a@example.com"):
+    with ScriptedServer(script, smtputf8=smtputf8) as server, \
+            RelayConnection(_relay(server.port, timeout)) as connection:
+        return connection.send(sender, list(recipients), MESSAGE), script
+
+
+def test_it_delivers_and_reports_mail_sent():
+    outcomes, script = _send(Script())
+    assert outcomes["b@example.com"].code == R.MAIL_SENT
+    assert outcomes["b@example.com"].reply_code == 250
+    (_sender, recipients, data) = script.received[0]
+    assert recipients == ["b@example.com"]
+    assert b"\r\n.leading dot" in data  # dot-stuffing undone by the server
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    ("550 5.1.1 User unknown", R.MAILBOX_ERROR),
+    ("553 5.1.3 Bad address syntax", R.RECIPIENT_ADDRESS_ERROR),
+    ("550 5.1.2 Bad destination domain", R.NONEXISTENT_DOMAIN_ADDRESS),
+    ("552 5.2.2 Mailbox full", R.MAILBOX_ERROR),
+    ("554 5.7.1 Rejected by policy", R.SECURITY_AND_POLICY_ERROR),
+    ("550 Rejected", R.SMTP_ERROR),
+])
+def test_a_refused_recipient_gets_the_table_s_code(reply, expected):
+    outcomes, _script = _send(Script(rcpt_replies={"b@example.com": reply}))
+    assert outcomes["b@example.com"].code == expected
+    assert not outcomes["b@example.com"].temporary
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    ("451 4.7.1 Greylisted", R.SECURITY_AND_POLICY_ABNORMAL),
+    ("452 4.2.2 Over quota", R.MAILBOX_ABNORMAL),
+    ("450 Try later", R.SMTP_ABNORMAL),
+])
+def test_a_temporary_refusal_is_temporary(reply, expected):
+    outcomes, _script = _send(Script(rcpt_replies={"b@example.com": reply}))
+    assert outcomes["b@example.com"].code == expected
+    assert outcomes["b@example.com"].temporary
+
+
+def test_one_refused_recipient_does_not_stop_the_others():
+    outcomes, script = _send(
+        Script(rcpt_replies={"bad@example.com": "550 5.1.1 User unknown"}),
+        recipients=["good@example.com", "bad@example.com"])
+    assert outcomes["good@example.com"].code == R.MAIL_SENT
+    assert outcomes["bad@example.com"].code == R.MAILBOX_ERROR
+    assert script.received[0][1] == ["good@example.com"]
+
+
+def test_a_data_refusal_applies_to_every_accepted_recipient():
+    outcomes, _script = _send(Script(data_replies=["554 5.6.0 Content rejected"]),
+                              recipients=["x@example.com", "y@example.com"])
+    assert {o.code for o in outcomes.values()} == {R.MAIL_CONTENTS_ERROR}
+
+
+def test_a_451_at_data_is_temporary():
+    outcomes, _script = _send(Script(data_replies=["451 4.3.0 Try again"]))
+    assert outcomes["b@example.com"].temporary
+
+
+def test_a_refused_sender_refuses_everyone():
+    outcomes, _script = _send(Script(mail_reply="553 5.7.1 Sender not allowed"))
+    assert outcomes["b@example.com"].code == R.SECURITY_AND_POLICY_ERROR
+
+
+def test_no_reply_after_data_is_read_timed_out_and_final():
+    outcomes, _script = _send(Script(data_delay=3), timeout=0.5)
+    assert outcomes["b@example.com"].code == R.READ_TIMED_OUT
+    assert not outcomes["b@example.com"].temporary
+
+
+def test_a_peer_closing_after_data_is_connection_error_and_final():
+    outcomes, _script = _send(Script(disconnect_after_data=True))
+    assert outcomes["b@example.com"].code == R.CONNECTION_ERROR
+    assert not outcomes["b@example.com"].temporary
+
+
+def test_a_relay_that_is_down_is_temporary():
+    with RelayConnection(_relay(free_port())) as connection:
+        outcomes = connection.send("a@example.com", ["b@example.com"], MESSAGE)
+    assert outcomes["b@example.com"].code == R.CONNECTION_ABNORMAL
+    assert outcomes["b@example.com"].temporary
+
+
+def test_a_non_ascii_address_without_smtputf8_is_unsupported():
+    outcomes, script = _send(Script(), recipients=["사용자@example.com", "b@example.com"],
+                             smtputf8=False)
+    assert outcomes["사용자@example.com"].code == R.UNSUPPORTED_ENCODING_ADDRESS
+    assert outcomes["b@example.com"].code == R.MAIL_SENT
+    assert script.received[0][1] == ["b@example.com"]
+
+
+def test_a_non_ascii_address_goes_with_smtputf8():
+    outcomes, script = _send(Script(), recipients=["사용자@example.com"])
+    assert outcomes["사용자@example.com"].code == R.MAIL_SENT
+    assert script.received[0][1] == ["사용자@example.com"]
+
+
+def test_it_reuses_the_connection_for_many_mails():
+    script = Script()
+    with ScriptedServer(script) as server, RelayConnection(_relay(server.port)) as connection:
+        for n in range(5):
+            connection.send("a@example.com", [f"r{n}@example.com"], MESSAGE)
+        assert connection.transactions == 5
+    assert len(script.received) == 5
+
+
+def test_it_reconnects_when_the_relay_dropped_an_idle_connection():
+    script = Script()
+    with ScriptedServer(script) as server, RelayConnection(_relay(server.port)) as connection:
+        connection.send("a@example.com", ["one@example.com"], MESSAGE)
+        connection.smtp.sock.close()  # as if the relay had closed it meanwhile
+        outcomes = connection.send("a@example.com", ["two@example.com"], MESSAGE)
+    assert outcomes["two@example.com"].code == R.MAIL_SENT
+    assert [r[1] for r in script.received] == [["one@example.com"], ["two@example.com"]]
