@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AddressbookConfig(AppConfig):
     name = "addressbook"
     verbose_name = _("Address book")
+
+    def ready(self) -> None:
+        from addressbook import demo
+        from console.demo import register
+
+        register(demo.fill)

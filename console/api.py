@@ -11,12 +11,14 @@ import hmac
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security.base import AuthBase
@@ -75,6 +77,46 @@ class ApiCaller:
     membership: Membership
 
 
+def _key_query() -> str:
+    key, project, membership = ApiKey._meta, Project._meta, Membership._meta
+    user = ApiKey._meta.get_field("user").related_model._meta
+    # Table names come from the models' metadata; the access key is a query parameter.
+    return (
+        f'SELECT k.id, k.project_id, k.user_id, k.encrypted_secret, k.revoked, k.last_used, '  # noqa: S608
+        f'p.name, p.slug, p.time_zone, p.language, m.role, u.is_active '
+        f'FROM "{key.db_table}" k JOIN "{project.db_table}" p ON p.id = k.project_id '
+        f'JOIN "{user.db_table}" u ON u.id = k.user_id '
+        f'LEFT JOIN "{membership.db_table}" m ON m.project_id = k.project_id '
+        f"AND m.user_id = k.user_id WHERE k.access_key = %s"
+    )
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """A timestamp read with a raw cursor (SQLite gives naive UTC text) as an aware datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _find_key(access_key: str) -> tuple[ApiKey, Project, str | None, bool] | None:
+    """Every API call starts here: the key, its project, the owner's role and whether the owner
+    may still sign in, in one hand-written query (the ORM's version costs several times more)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_key_query(), [access_key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (key_id, project_id, user_id, encrypted, revoked, last_used, name, slug, time_zone,
+     language, role, user_active) = row
+    project = Project(id=project_id, name=name, slug=slug, time_zone=time_zone,
+                      language=language)
+    key = ApiKey(id=key_id, project=project, user_id=user_id, access_key=access_key,
+                 encrypted_secret=encrypted, revoked=revoked, last_used=_aware(last_used))
+    return key, project, role, bool(user_active)
+
+
 def authenticate(request: HttpRequest, now_ms: int | None = None) -> ApiCaller:
     headers = request.headers
     timestamp = headers.get(TIMESTAMP_HEADER, "")
@@ -97,13 +139,10 @@ def authenticate(request: HttpRequest, now_ms: int | None = None) -> ApiCaller:
     if abs(now_ms - int(timestamp)) > WINDOW_MS:
         raise SignatureError("The timestamp is more than 5 minutes away from the server time")
 
-    key = (
-        ApiKey.objects.select_related("project", "user")
-        .filter(access_key=access_key)
-        .first()
-    )
-    if key is None:
+    row = _find_key(access_key)
+    if row is None:
         raise SignatureError("Unknown access key")
+    key, project, role, user_active = row
     if key.revoked is not None:
         raise SignatureError("The access key has been revoked")
     secret = key.secret
@@ -113,14 +152,14 @@ def authenticate(request: HttpRequest, now_ms: int | None = None) -> ApiCaller:
                     access_key, secret)
     if not hmac.compare_digest(expected.encode(), signature.encode()):
         raise SignatureError("The signature does not match")
-    membership = Membership.objects.filter(project=key.project, user=key.user).first()
-    if membership is None or not key.user.is_active:
+    if role is None or not user_active:
         raise SignatureError("The key's owner is no longer a member of the project")
+    membership = Membership(project=project, user_id=key.user_id, role=role)
 
     now = timezone.now()
     if key.last_used is None or now - key.last_used > LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=key.pk).update(last_used=now)
-    return ApiCaller(key=key, project=key.project, membership=membership)
+    return ApiCaller(key=key, project=project, membership=membership)
 
 
 class SignatureV2(AuthBase):
@@ -149,7 +188,10 @@ def _describe_validation_error(errors: list[dict[str, Any]]) -> str:
         loc = [str(p) for p in error.get("loc", ())
                if p not in ("body", "query", "path", "payload")]
         field = ".".join(loc) or "request"
-        messages.append(f"{field}: {error.get('msg', 'is not valid')}")
+        message = error.get("msg", "is not valid")
+        if error.get("type") == "string_pattern_mismatch" and "x00" in message:
+            message = "must not contain NUL characters"
+        messages.append(f"{field}: {message}")
     return "; ".join(messages)
 
 

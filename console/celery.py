@@ -8,6 +8,9 @@ import time
 
 from celery import Celery
 from celery.beat import PersistentScheduler
+from celery.signals import worker_process_init
+
+from console.gc_tuning import tune
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
 
@@ -18,6 +21,11 @@ app.autodiscover_tasks()
 logger = logging.getLogger(__name__)
 
 BEAT_HEARTBEAT_KEY = "outbound:beat:heartbeat"
+
+
+@worker_process_init.connect
+def _tune_worker_process(**kwargs) -> None:
+    tune()
 
 
 class HeartbeatScheduler(PersistentScheduler):

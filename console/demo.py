@@ -1,9 +1,10 @@
-"""Demo data for the embedded default: the admin user, the `demo` project, an API key and
-something on every screen. Safe to run again: it only fills in what is missing."""
+"""Demo data for the embedded default: the admin user, the `demo` project, an API key, and what
+the apps register, so no screen is empty. Safe to run again: it only fills in what is missing."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,22 +12,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from addressbook.models import Address, GroupMember, RecipientGroup
 from console.models import ApiKey, Membership, Project
 
 ADMIN_USERNAME = "admin"
 PROJECT_NAME = "demo"
 API_KEY_NAME = "demo"
-SIMULATOR = settings.SIMULATOR_DOMAIN
+# Each app adds its part of the demo (address book groups, templates, sent requests) through
+# register(): console imports none of the apps above it.
+_FILLERS: list[Callable[[Project, object], None]] = []
 
-GROUPS = {
-    "customers": [f"customer{n:02d}@example.com" for n in range(1, 21)]
-    + [f"success@{SIMULATOR}", f"ooto@{SIMULATOR}"],
-    "newsletter": [f"customer{n:02d}@example.com" for n in range(11, 31)]
-    + [f"success@{SIMULATOR}", f"bounce@{SIMULATOR}"],
-    "vip": ["customer03@example.com", "customer12@example.com", "customer15@example.com",
-            "customer27@example.com"],
-}
+
+def register(filler: Callable[[Project, object], None]) -> None:
+    """Add an app's demo data filler: called with the demo project and its admin user, every
+    time the demo is ensured, it must only add what is missing."""
+    if filler not in _FILLERS:
+        _FILLERS.append(filler)
 
 
 @dataclass(frozen=True)
@@ -56,19 +56,6 @@ def _ensure_admin():
     return user, saved if saved and user.check_password(saved) else None
 
 
-def _ensure_address_book(project: Project) -> None:
-    if RecipientGroup.objects.filter(project=project).exists():
-        return
-    everyone = sorted({a for addresses in GROUPS.values() for a in addresses})
-    Address.objects.bulk_create([Address(project=project, address=a) for a in everyone])
-    ids = dict(Address.objects.filter(project=project).values_list("address", "id"))
-    for name, addresses in GROUPS.items():
-        group = RecipientGroup.objects.create(project=project, name=name)
-        GroupMember.objects.bulk_create(
-            [GroupMember(group=group, address_id=ids[a]) for a in addresses]
-        )
-
-
 def ensure_demo() -> DemoLogin:
     with transaction.atomic():
         user, password = _ensure_admin()
@@ -77,7 +64,8 @@ def ensure_demo() -> DemoLogin:
             project = Project.objects.create(name=PROJECT_NAME, slug=PROJECT_NAME)
         Membership.objects.get_or_create(project=project, user=user,
                                          defaults={"role": Membership.Role.ADMIN})
-        _ensure_address_book(project)
+        for filler in _FILLERS:
+            filler(project, user)
         key = ApiKey.objects.active().filter(project=project, user=user, name=API_KEY_NAME).first()
         secret = key.secret if key else None
         if secret is None:

@@ -9,6 +9,7 @@ import string
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -106,9 +107,18 @@ class Profile(models.Model):
         return profile
 
 
-def _fernet() -> Fernet:
-    key = hashlib.sha256(f"outbound-api-key:{settings.SECRET_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
+def _fernet(secret_key: str | None = None) -> Fernet:
+    material = f"outbound-api-key:{secret_key or settings.SECRET_KEY}".encode()
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(material).digest()))
+
+
+@lru_cache(maxsize=1024)
+def _decrypt(secret_key: str, token: bytes) -> str | None:
+    """Every API call needs its key's secret: decrypt each stored secret once per process."""
+    try:
+        return _fernet(secret_key).decrypt(token).decode()
+    except InvalidToken:
+        return None
 
 
 class ApiKeyQuerySet(models.QuerySet):
@@ -160,10 +170,7 @@ class ApiKey(models.Model):
 
     @property
     def secret(self) -> str | None:
-        try:
-            return _fernet().decrypt(bytes(self.encrypted_secret)).decode()
-        except InvalidToken:
-            return None
+        return _decrypt(settings.SECRET_KEY, bytes(self.encrypted_secret))
 
     def revoke(self) -> None:
         self.revoked = timezone.now()

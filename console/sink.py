@@ -193,9 +193,12 @@ class SinkHandler:
 
     async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or envelope.content
-        headers = BytesHeaderParser(policy=default_policy).parsebytes(raw)
-        message_id = str(headers.get("Message-ID", "") or "")
         outcomes = [simulate(rcpt) for rcpt in envelope.rcpt_tos]
+        # The headers are read only when needed: counting (--no-store) stays cheap.
+        needs_headers = self.store or any(o.tempfail_times for o in outcomes)
+        headers = (BytesHeaderParser(policy=default_policy).parsebytes(raw) if needs_headers
+                   else {})
+        message_id = str(headers.get("Message-ID", "") or "")
         delay = max((o.data_delay for o in outcomes), default=0)
         if delay:
             await asyncio.sleep(delay)

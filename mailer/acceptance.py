@@ -14,7 +14,7 @@ from django.utils import timezone
 from addressbook.addresses import is_valid_address, normalise_address
 from addressbook.combination import combine_groups, missing_groups
 from console.models import ApiKey, Project
-from mailer.models import IdempotencyKey, RecipientType, RequestPayload, SendRequest, Template, Tool
+from mailer.models import IdempotencyKey, RecipientType, SendRequest, Template, Tool
 from mailer.schemas import MailRequestIn
 from mailer.substitution import METADATA_TAG, stringify
 
@@ -103,8 +103,13 @@ def _recipients(data: MailRequestIn) -> list[dict]:
         row = {"address": address, "type": recipient.type}
         if recipient.name:
             row["name"] = recipient.name
-        if recipient.parameters:
-            row["parameters"] = stringify(recipient.parameters)
+        parameters = recipient.parameters
+        if parameters:
+            for value in parameters.values():
+                if type(value) is not str:  # numbers and booleans become text once, here
+                    parameters = stringify(parameters)
+                    break
+            row["parameters"] = parameters
         result.append(row)
     if not data.individual:
         if counts["C"] > MAX_CC:
@@ -150,7 +155,8 @@ def _check_content(data: MailRequestIn, sender_address: str, sender_name: str, t
 
 
 def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
-           requester_ip: str | None = None, user=None, api_key: ApiKey | None = None,
+           requester_ip: str | None = None, user_id: int | None = None,
+           api_key: ApiKey | None = None,
            idempotency_key: str | None = None) -> Accepted:
     """Check and store a send request; raise Refused with a clear message if it breaks a rule."""
     now = timezone.now()
@@ -183,7 +189,7 @@ def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
         raise Refused("recipients: required unless recipientGroupFilter is given")
 
     send_request = SendRequest(
-        project=project, tool=tool, requester_ip=requester_ip, requested_by=user,
+        project=project, tool=tool, requester_ip=requester_ip, requested_by_id=user_id,
         api_key=api_key, template=template, template_name=template.name if template else "",
         sender_address=sender_address, sender_name=sender_name or "", title=title, body=body,
         individual=data.individual, advertising=data.advertising,
@@ -198,20 +204,39 @@ def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
 
 def _store(send_request: SendRequest, recipients: list[dict], count: int,
            idempotency_key: str | None) -> Accepted:
+    """Save the request and its recipients in one transaction; the request ID is the accepting
+    time to the microsecond, drawn again in the rare case another request took it."""
+    for attempt in range(5):
+        send_request.request_id = SendRequest.new_request_id(send_request.created)
+        try:
+            return _store_once(send_request, recipients, count, idempotency_key)
+        except IntegrityError:
+            taken = SendRequest.objects.filter(request_id=send_request.request_id).exists()
+            if not taken or attempt == 4:
+                raise
+            send_request.pk = None
+            send_request.created = timezone.now()
+    raise AssertionError("unreachable")
+
+
+def _store_once(send_request: SendRequest, recipients: list[dict], count: int,
+                idempotency_key: str | None) -> Accepted:
     from mailer.tasks import prepare_request
 
-    project = send_request.project
+    send_request.payload = SendRequest.encode_payload(recipients)
+    accepted = Accepted(send_request, count)
+    if not idempotency_key:
+        # One INSERT, atomic by itself; the worker is nudged once it is committed.
+        send_request.save(force_insert=True)
+        prepare_request.delay_on_commit(request_pk=send_request.pk)
+        return accepted
     with transaction.atomic():
-        if idempotency_key:
-            replay = _claim_idempotency_key(project, idempotency_key)
-            if replay is not None:
-                return replay
-        send_request.save_new()
-        RequestPayload.objects.create(request=send_request, recipients=recipients)
-        accepted = Accepted(send_request, count)
-        if idempotency_key:
-            IdempotencyKey.objects.filter(project=project, key=idempotency_key).update(
-                request=send_request, response=accepted.response())
+        replay = _claim_idempotency_key(send_request.project, idempotency_key)
+        if replay is not None:
+            return replay
+        send_request.save(force_insert=True)
+        IdempotencyKey.objects.filter(project=send_request.project, key=idempotency_key).update(
+            request=send_request, response=accepted.response())
         prepare_request.delay_on_commit(request_pk=send_request.pk)
     return accepted
 

@@ -73,7 +73,7 @@ def post_mails(request: HttpRequest, payload: MailRequestIn) -> Answer:
         raise ApiError(400, "Idempotency-Key: 1 to 255 characters")
     try:
         accepted = accept(who.project, payload, tool=Tool.API, requester_ip=_client_ip(request),
-                          user=who.key.user, api_key=who.key, idempotency_key=key)
+                          user_id=who.key.user_id, api_key=who.key, idempotency_key=key)
     except Refused as refused:
         raise ApiError(400, str(refused)) from None
     return Answer(201, accepted.response())

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
+from console.bulk import update_rows
 from console.models import SandboxMessage
 from mailer.mime import MessageParts, build_message, html_to_text
 from mailer.models import (
@@ -212,10 +213,18 @@ def retry_delay(attempts: int, outcomes: list[Outcome]) -> float:
     return float(min(max(delay, 1), settings.MAILER_RETRY_MAX_DELAY_SECONDS))
 
 
+MAIL_RESULT_FIELDS = ["status", "lease_until", "lease_token", "sent_at", "next_attempt_at"]
+RECIPIENT_RESULT_FIELDS = ["result_code", "last_attempt_code", "reply_code", "reply_text",
+                           "attempts", "first_attempt_at", "received", "received_at",
+                           "possible_duplicate"]
+
+
 @dataclass
 class _Recorded:
-    mails: list[Mail] = field(default_factory=list)
-    recipients: list[Recipient] = field(default_factory=list)
+    """Rows to write: (pk, *values) in the order of the *_RESULT_FIELDS."""
+
+    mails: list[tuple] = field(default_factory=list)
+    recipients: list[tuple] = field(default_factory=list)
     blocks: list[SendBlock] = field(default_factory=list)
 
 
@@ -249,21 +258,17 @@ def _settle_mail(mail: ClaimedMail, outcomes: dict[int, Outcome], now: datetime,
                     blocked_at=now, blocked_until=block_until, result_code=code,
                     reply_text=outcome.reply_text[:500]))
         codes[code] = codes.get(code, 0) + 1
-        out.recipients.append(Recipient(
-            pk=recipient.pk, result_code=code, last_attempt_code=outcome.code,
-            reply_code=outcome.reply_code, reply_text=(outcome.reply_text or "")[:500],
-            attempts=attempts, first_attempt_at=first, received=outcome.sent,
-            received_at=now if outcome.sent else None,
-            possible_duplicate=recipient.possible_duplicate or mail.redelivered,
+        out.recipients.append((
+            recipient.pk, code, outcome.code, outcome.reply_code,
+            (outcome.reply_text or "")[:500], attempts, first, outcome.sent,
+            now if outcome.sent else None, recipient.possible_duplicate or mail.redelivered,
         ))
     sent_at = now if any_sent else mail.sent_at
     if retrying:
-        out.mails.append(Mail(
-            pk=mail.pk, status=Status.SENDING, lease_until=None, lease_token="", sent_at=sent_at,
-            next_attempt_at=now + timedelta(seconds=retry_delay(mail.attempts, retrying))))
+        retry_at = now + timedelta(seconds=retry_delay(mail.attempts, retrying))
+        out.mails.append((mail.pk, Status.SENDING, None, "", sent_at, retry_at))
     else:
-        out.mails.append(Mail(pk=mail.pk, status=final_status(codes), lease_until=None,
-                              lease_token="", sent_at=sent_at, next_attempt_at=now))
+        out.mails.append((mail.pk, final_status(codes), None, "", sent_at, now))
 
 
 def record(send_request: SendRequest, token: str,
@@ -284,11 +289,8 @@ def record(send_request: SendRequest, token: str,
                 _settle_mail(mail, outcomes, now, block_until, send_request.project_id, out)
             else:
                 logger.warning("lost the lease of mail %s before recording it", mail.pk)
-        Mail.objects.bulk_update(out.mails, ["status", "lease_until", "lease_token", "sent_at",
-                                             "next_attempt_at"])
-        Recipient.objects.bulk_update(out.recipients, [
-            "result_code", "last_attempt_code", "reply_code", "reply_text", "attempts",
-            "first_attempt_at", "received", "received_at", "possible_duplicate"])
+        update_rows(Mail, MAIL_RESULT_FIELDS, out.mails)
+        update_rows(Recipient, RECIPIENT_RESULT_FIELDS, out.recipients)
         if out.blocks:
             SendBlock.objects.bulk_create(
                 out.blocks, update_conflicts=True, unique_fields=["project", "address"],

@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from addressbook.addresses import normalise_address
 from addressbook.combination import combine_groups
+from console.bulk import allocate_ids, insert_rows, refresh_statistics
 from mailer.models import (
     Mail,
     Recipient,
     RecipientType,
-    RequestPayload,
     SendBlock,
     SendRequest,
     Status,
@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 5000
 GENERAL_BATCH = 30  # To addresses per mail in a general send
+ANALYZE_AFTER = 10_000  # recipients: refresh the planner's statistics after a larger request
 
 
 class Cancelled(Exception):
@@ -55,7 +56,7 @@ def _source(send_request: SendRequest, cursor: int) -> Iterator[tuple[int, list[
             cursor = rows[-1][0]
             yield cursor, [{"address": address, "type": "R"} for _id, address in rows]
     else:
-        recipients = RequestPayload.objects.get(request=send_request).recipients
+        recipients = send_request.recipients_payload()
         while cursor < len(recipients):
             chunk = recipients[cursor:cursor + CHUNK]
             cursor += len(chunk)
@@ -96,43 +97,44 @@ def _mail_groups(send_request: SendRequest, chunk: list[dict]) -> list[list[dict
     return groups
 
 
+MAIL_FIELDS = ["id", "request", "seq", "status", "next_attempt_at", "lease_token", "attempts",
+               "redelivered"]
+RECIPIENT_FIELDS = ["project", "request", "mail", "requested_at", "address", "name", "type",
+                    "parameters", "result_code", "last_attempt_code", "reply_text", "attempts",
+                    "received", "possible_duplicate"]
+
+
 def _save_chunk(send_request: SendRequest, chunk: list[dict], next_seq: int, mail_status: str,
                 tags: TagCheck, now: datetime) -> int:
-    """Create the chunk's mails and recipients; return how many mails were created."""
+    """Create the chunk's mails and recipients (COPY); return how many mails were created."""
     blocked = _blocked(send_request, [normalise_address(r["address"]) for r in chunk], now)
     groups = _mail_groups(send_request, chunk)
-    settled: list[dict[str, str]] = []
-    mails = []
-    for offset, group in enumerate(groups):
-        results = {}
+    mail_ids = allocate_ids(Mail, len(groups))
+    mails, recipients = [], []
+    for offset, (mail_id, group) in enumerate(zip(mail_ids, groups, strict=True)):
+        settled = {}
         for recipient in group:
-            key = normalise_address(recipient["address"])
-            if key in blocked:
-                results[key] = ResultCode.SEND_BLOCK_ADDRESS
+            if normalise_address(recipient["address"]) in blocked:
+                settled[id(recipient)] = ResultCode.SEND_BLOCK_ADDRESS
             elif not tags.resolvable(recipient):
-                results[key] = ResultCode.CONTENT_HAS_TAG_FORM
-        settled.append(results)
-        if len(results) == len(group):
-            counts = {}
-            for code in results.values():
+                settled[id(recipient)] = ResultCode.CONTENT_HAS_TAG_FORM
+        if len(settled) == len(group):
+            counts: dict[str, int] = {}
+            for code in settled.values():
                 counts[code] = counts.get(code, 0) + 1
             status = final_status(counts)
         else:
             status = mail_status
-        mails.append(Mail(request=send_request, seq=next_seq + offset, status=status,
-                          next_attempt_at=now))
-    Mail.objects.bulk_create(mails, batch_size=2000)
-    rows = []
-    for mail, group, results in zip(mails, groups, settled, strict=True):
+        mails.append((mail_id, send_request.pk, next_seq + offset, status, now, "", 0, False))
         for recipient in group:
-            rows.append(Recipient(
-                project_id=send_request.project_id, request=send_request, mail=mail,
-                requested_at=send_request.created, address=recipient["address"],
-                name=recipient.get("name") or "", type=recipient["type"],
-                parameters=recipient.get("parameters"),
-                result_code=results.get(normalise_address(recipient["address"]), ""),
+            recipients.append((
+                send_request.project_id, send_request.pk, mail_id, send_request.created,
+                recipient["address"], recipient.get("name") or "", recipient["type"],
+                recipient.get("parameters"), settled.get(id(recipient), ""), "", "", 0, False,
+                False,
             ))
-    Recipient.objects.bulk_create(rows, batch_size=2000)
+    insert_rows(Mail, MAIL_FIELDS, mails)
+    insert_rows(Recipient, RECIPIENT_FIELDS, recipients)
     return len(mails)
 
 
@@ -175,6 +177,9 @@ def prepare(send_request: SendRequest) -> None:
         logger.info("request %s: preparation stopped (cancelled or taken over)",
                     send_request.request_id)
         return
+    send_request.refresh_from_db(fields=["prepared_recipients"])
+    if send_request.prepared_recipients >= ANALYZE_AFTER:
+        refresh_statistics(Mail, Recipient)
     finish_preparation(send_request, will_wait)
 
 
@@ -186,12 +191,10 @@ def finish_preparation(send_request: SendRequest, will_wait: bool) -> bool:
     target = Status.READY if will_wait else Status.SENDING
     with transaction.atomic():
         moved = SendRequest.objects.filter(pk=send_request.pk, status=Status.PREPARING).update(
-            status=target, ready_at=now,
-            recipient_count=F("prepared_recipients"),
+            status=target, ready_at=now, recipient_count=F("prepared_recipients"), payload=None,
         )
         if not moved:
             return False
-        RequestPayload.objects.filter(request=send_request).delete()
     if target == Status.SENDING and not finish_if_done(send_request.pk):
         nudge_delivery(send_request.pk, settings.MAILER_DELIVERY_TASKS)
     return True

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import (
-    AfterValidator,
+    BaseModel,
     ConfigDict,
     Field,
     StrictBool,
@@ -18,28 +18,23 @@ from pydantic import (
 MAX_RECIPIENTS = 100_000
 
 
-def _valid_text(value: str) -> str:
-    """Text that can be stored and sent: valid Unicode, no NUL characters."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("is not valid Unicode (a lone surrogate)") from None
-    return value
-
-
-Text = Annotated[StrictStr, AfterValidator(_valid_text)]
+# Text that can be stored and sent. pydantic-core (in Rust, fast on 100,000 recipients) refuses
+# lone surrogates by itself; the pattern refuses NUL, which PostgreSQL cannot store.
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[StrictStr, Field(pattern=NO_NUL)]
 ParameterValue = Text | StrictInt | StrictFloat | StrictBool
-Parameters = dict[Annotated[str, AfterValidator(_valid_text)], ParameterValue]
+Parameters = dict[Text, ParameterValue]
 
 
-class In(Schema):
+class In(BaseModel):
+    """Request bodies: plain pydantic models, validated in Rust (ninja's Schema adds a Python
+    validator per object, seconds for 100,000 recipients)."""
+
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
 class RecipientIn(In):
-    address: Text = Field(max_length=320)
+    address: Annotated[Text, Field(max_length=320)]
     name: Text | None = Field(default=None)
     type: Literal["R", "C", "B"] = "R"
     parameters: Parameters | None = None

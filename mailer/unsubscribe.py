@@ -3,6 +3,8 @@ behalf of another recipient."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -21,9 +23,17 @@ def recipient_from_token(token: str) -> int | None:
         return None
 
 
+@lru_cache(maxsize=8)
+def _url_around_token(base_url: str) -> tuple[str, str]:
+    path = reverse("unsubscribe", kwargs={"token": "TOKEN"})
+    before, _token, after = path.partition("TOKEN")
+    return f"{base_url}{before}", after
+
+
 def unsubscribe_url(recipient_pk: int) -> str:
-    path = reverse("unsubscribe", kwargs={"token": unsubscribe_token(recipient_pk)})
-    return f"{settings.PUBLIC_BASE_URL}{path}"
+    # Called once per mail sent: the URL is assembled around the token, not reversed each time.
+    before, after = _url_around_token(settings.PUBLIC_BASE_URL)
+    return f"{before}{unsubscribe_token(recipient_pk)}{after}"
 
 
 def basic_unsubscribe_message(url: str) -> str:

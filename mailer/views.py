@@ -2,23 +2,79 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from console.access import project_view
+from mailer.models import Mail, SendRequest, Status, Template, Tool
+
+PAGE_SIZE = 20
+STATUS_BADGES = {Status.SENT: "ok", Status.FAILED: "bad", Status.PARTIALLY_FAILED: "warn",
+                 Status.PREPARING: "info", Status.READY: "info", Status.SENDING: "info"}
+
+
+class RequestFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Send status"), required=False,
+                               choices=[("", _("All statuses")), *Status.choices])
+    tool = forms.ChoiceField(label=_("Send request tool"), required=False,
+                             choices=[("", _("All tools")), *Tool.choices])
+    request_id = forms.CharField(label=_("Request ID"), required=False, max_length=20)
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
+def _progress(rows: list[SendRequest]) -> dict[int, dict[str, int]]:
+    """Mails done and waiting for the requests on the page that are still sending."""
+    sending = [row.pk for row in rows if row.status == Status.SENDING]
+    progress: dict[int, dict[str, int]] = {pk: {"done": 0, "waiting": 0} for pk in sending}
+    for request_id, status, n in (Mail.objects.filter(request_id__in=sending)
+                                  .values_list("request_id", "status").annotate(n=Count("id"))):
+        key = "waiting" if status in (Status.READY, Status.SENDING) else "done"
+        progress[request_id][key] += n
+    return progress
 
 
 @project_view()
 @require_GET
+@vary_on_headers("HX-Request")
 def mailing_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "mailer/mailing_list.html")
+    form = RequestFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    requests = SendRequest.objects.filter(project=request.project)
+    if data.get("status"):
+        requests = requests.filter(status=data["status"])
+    if data.get("tool"):
+        requests = requests.filter(tool=data["tool"])
+    if data.get("request_id"):
+        requests = requests.filter(request_id=data["request_id"].strip())
+    page = data.get("page") or 1
+    # One row more than the page tells whether there is a next page, without counting.
+    rows = list(requests.order_by("-created", "-id")[(page - 1) * PAGE_SIZE:page * PAGE_SIZE + 1])
+    shown = rows[:PAGE_SIZE]
+    progress = _progress(shown)
+    for row in shown:
+        row.badge = STATUS_BADGES.get(row.status, "")
+        row.progress = progress.get(row.pk)
+    context = {
+        "form": form, "rows": shown, "page": page, "has_next": len(rows) > PAGE_SIZE,
+        "sending": bool(progress),
+        "any_request": rows or SendRequest.objects.filter(project=request.project).exists(),
+    }
+    template = "mailer/mailing_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#request-list"
+    return render(request, template, context)
 
 
 @project_view()
 @require_GET
 def templates(request: HttpRequest) -> HttpResponse:
-    return render(request, "mailer/templates.html")
+    rows = Template.objects.filter(project=request.project, deleted=None)
+    return render(request, "mailer/templates.html", {"rows": rows})
 
 
 @project_view()

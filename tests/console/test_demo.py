@@ -44,3 +44,16 @@ def test_it_issues_a_new_key_when_the_demo_key_was_revoked(db):
     first = ensure_demo()
     ApiKey.objects.get(access_key=first.access_key).revoke()
     assert ensure_demo().access_key != first.access_key
+
+
+def test_it_gives_every_screen_something_to_show(db):
+    from mailer.models import SendRequest, Template
+
+    login = ensure_demo()
+    assert set(Template.objects.filter(project=login.project).values_list("name", flat=True)) \
+        == {"welcome", "grade-change"}
+    requests = SendRequest.objects.filter(project=login.project)
+    assert requests.count() == 4
+    assert requests.filter(reservation_at__isnull=False).count() == 1
+    ensure_demo()
+    assert SendRequest.objects.filter(project=login.project).count() == 4

@@ -9,7 +9,7 @@ import pytest
 
 from addressbook.models import Address, GroupMember, RecipientGroup
 from console.models import Membership
-from mailer.models import RequestPayload, SendRequest, Status, Template, Tool
+from mailer.models import SendRequest, Status, Template, Tool
 from tests.factories import ApiClient, make_api_key
 
 URL = "/api/v1/mails"
@@ -54,9 +54,9 @@ def test_it_accepts_a_request_and_answers_201(api, project, django_capture_on_co
 
 def test_it_keeps_the_recipients_for_the_worker(api):
     answer = api.post(URL, _body()).json()
-    payload = RequestPayload.objects.get(request__request_id=answer["requestId"])
-    assert payload.recipients[0]["address"] == "hong@example.com"
-    assert payload.recipients[0]["parameters"]["AFTER_GRADE"] == "GOLD"
+    stored = SendRequest.objects.get(request_id=answer["requestId"]).recipients_payload()
+    assert stored[0]["address"] == "hong@example.com"
+    assert stored[0]["parameters"]["AFTER_GRADE"] == "GOLD"
 
 
 def test_it_de_duplicates_recipients(api):
@@ -230,7 +230,7 @@ def test_it_counts_a_group_combination_without_expanding_it(api, project):
                  recipientGroupFilter={"andFilter": True, "groups": ["a", "b"]})
     answer = api.post(URL, body).json()
     assert answer["count"] == 2
-    assert RequestPayload.objects.get().recipients == []
+    assert SendRequest.objects.get().recipients_payload() == []
     body["recipientGroupFilter"]["andFilter"] = False
     assert api.post(URL, body).json()["count"] == 4
 

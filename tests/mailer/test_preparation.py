@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from addressbook.models import Address, GroupMember, RecipientGroup
 from mailer import preparation
-from mailer.models import Mail, Recipient, RequestPayload, SendBlock, SendRequest, Status
+from mailer.models import Mail, Recipient, SendBlock, SendRequest, Status
 from mailer.result_codes import ResultCode
 from mailer.tasks import prepare_request
 from tests.mailer.factories import accepted_request, recipients
@@ -26,7 +26,7 @@ def test_it_makes_one_mail_per_recipient_for_an_individual_send(project):
     assert list(Mail.objects.filter(request=done).values_list("seq", flat=True)) == list(
         range(1, 8))
     assert Recipient.objects.filter(request=done, result_code="").count() == 7
-    assert not RequestPayload.objects.filter(request=done).exists()
+    assert SendRequest.objects.filter(pk=done.pk, payload__isnull=True).exists()
 
 
 def test_it_splits_a_general_send_in_mails_of_30_with_copies_on_the_first(project):

@@ -1,0 +1,29 @@
+"""The demo project's address book: three overlapping groups (see console.demo)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from addressbook.models import Address, GroupMember, RecipientGroup
+
+SIMULATOR = settings.SIMULATOR_DOMAIN
+GROUPS = {
+    "customers": [f"customer{n:02d}@example.com" for n in range(1, 21)]
+    + [f"success@{SIMULATOR}", f"ooto@{SIMULATOR}"],
+    "newsletter": [f"customer{n:02d}@example.com" for n in range(11, 31)]
+    + [f"success@{SIMULATOR}", f"bounce@{SIMULATOR}"],
+    "vip": ["customer03@example.com", "customer12@example.com", "customer15@example.com",
+            "customer27@example.com"],
+}
+
+
+def fill(project, user) -> None:
+    if RecipientGroup.objects.filter(project=project).exists():
+        return
+    everyone = sorted({a for addresses in GROUPS.values() for a in addresses})
+    Address.objects.bulk_create([Address(project=project, address=a) for a in everyone])
+    ids = dict(Address.objects.filter(project=project).values_list("address", "id"))
+    for name, addresses in GROUPS.items():
+        group = RecipientGroup.objects.create(project=project, name=name)
+        GroupMember.objects.bulk_create(
+            [GroupMember(group=group, address_id=ids[a]) for a in addresses])

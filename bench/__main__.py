@@ -1,0 +1,26 @@
+"""python -m bench [b1] [b2] — run the benchmarks (all when none is named)."""
+
+from __future__ import annotations
+
+import sys
+
+from bench.harness import setup_django
+
+
+def main() -> None:
+    setup_django()
+    names = sys.argv[1:] or ["b1", "b2"]
+    for name in names:
+        if name == "b1":
+            from bench import b1_delivery
+
+            b1_delivery.main()
+        elif name == "b2":
+            from bench import b2_accept
+
+            b2_accept.main()
+        else:
+            sys.exit(f"unknown benchmark {name!r}: b1 or b2")
+
+
+main()
