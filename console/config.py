@@ -86,7 +86,8 @@ def email(value: str) -> dict:
 
     smtp://host:25 (plain, STARTTLS when ?tls=starttls), smtp+tls:// or submission:// (STARTTLS,
     port 587 by default), smtps:// (TLS from the first byte, port 465 by default). A user and
-    password in the URL turn on SMTP AUTH; ?timeout=seconds sets the socket timeout.
+    password in the URL turn on SMTP AUTH; ?timeout=seconds sets the socket timeout; ?cafile=
+    a PEM file of certificate authorities to trust besides the system's (a private relay).
     """
     expected = "smtp://user:password@host:587?tls=starttls, smtps://host:465 or smtp://127.0.0.1:2525"
     parts = urlsplit(value)
@@ -114,6 +115,9 @@ def email(value: str) -> dict:
         timeout_seconds = float(timeout)
     except ValueError:
         raise _fail("EMAIL_URL", value, f"timeout={timeout!r} is not a number", expected) from None
+    cafile = query.pop("cafile", "")
+    if cafile and not Path(cafile).is_file():
+        raise _fail("EMAIL_URL", value, f"cafile {cafile!r} is not a file", expected)
     if query:
         raise _fail("EMAIL_URL", value, f"unknown option {sorted(query)[0]!r}", expected)
     return {
@@ -125,6 +129,7 @@ def email(value: str) -> dict:
         "EMAIL_USE_TLS": security == "starttls",
         "EMAIL_USE_SSL": security == "ssl",
         "EMAIL_TIMEOUT": timeout_seconds,
+        "EMAIL_CA_FILE": cafile,
     }
 
 

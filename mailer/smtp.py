@@ -34,6 +34,7 @@ class RelaySettings:
     username: str
     password: str
     timeout: float
+    ca_file: str = ""
     local_hostname: str | None = None
 
     @classmethod
@@ -43,7 +44,11 @@ class RelaySettings:
             use_tls=settings.EMAIL_USE_TLS, use_ssl=settings.EMAIL_USE_SSL,
             username=settings.EMAIL_HOST_USER, password=settings.EMAIL_HOST_PASSWORD,
             timeout=settings.EMAIL_TIMEOUT or 30,
+            ca_file=getattr(settings, "EMAIL_CA_FILE", ""),
         )
+
+    def tls_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.ca_file or None)
 
 
 class _Broken(Exception):
@@ -70,6 +75,19 @@ def _text(message: bytes | str) -> str:
     if isinstance(message, bytes):
         return message.decode("utf-8", "replace")
     return message
+
+
+def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """SMTP AUTH with the best mechanism the relay offers, once: smtplib's login() tries the
+    next mechanism after a refusal, which only delays the same answer."""
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    mechanism = next((m for m in ("CRAM-MD5", "PLAIN", "LOGIN") if m in offered), None)
+    if mechanism is None:
+        raise smtplib.SMTPNotSupportedError("the relay offers no AUTH mechanism we speak")
+    smtp.user, smtp.password = username, password
+    method = {"CRAM-MD5": smtp.auth_cram_md5, "PLAIN": smtp.auth_plain,
+              "LOGIN": smtp.auth_login}[mechanism]
+    smtp.auth(mechanism, method, initial_response_ok=True)
 
 
 class RelayConnection:
@@ -106,16 +124,20 @@ class RelayConnection:
             if relay.use_ssl:
                 smtp = smtplib.SMTP_SSL(relay.host, relay.port, timeout=relay.timeout,
                                         local_hostname=relay.local_hostname,
-                                        context=ssl.create_default_context())
+                                        context=relay.tls_context())
             else:
                 smtp = smtplib.SMTP(relay.host, relay.port, timeout=relay.timeout,
                                     local_hostname=relay.local_hostname)
             smtp.ehlo()
             if relay.use_tls:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=relay.tls_context())
                 smtp.ehlo()
             if relay.username:
-                smtp.login(relay.username, relay.password)
+                _login(smtp, relay.username, relay.password)
+        except smtplib.SMTPAuthenticationError as error:
+            # Wrong relay credentials are the operator's to fix: keep the mail and retry.
+            detail = f"the relay refused the login: {error.smtp_code} {_text(error.smtp_error)}"
+            raise _Broken(classify_error("refused", detail)) from error
         except smtplib.SMTPResponseException as error:
             raise _Broken(classify_reply(error.smtp_code, _text(error.smtp_error))) from error
         except (OSError, smtplib.SMTPException) as error:

@@ -58,6 +58,24 @@ def test_django_s_smtp_backend_delivers_to_the_sandbox(sink, project):
     assert [(a.filename, a.payload) for a in content.attachments] == [("보고서.txt", b"report")]
 
 
+def test_mail_sent_with_django_s_backend_shows_in_the_sandbox_inbox(sink, project, client):
+    from tests.factories import add_member, make_user
+
+    member = make_user("reader")
+    add_member(project, member)
+    connection = get_connection("django.core.mail.backends.smtp.EmailBackend",
+                                host="127.0.0.1", port=sink, use_tls=False, timeout=5)
+    EmailMultiAlternatives("Order 42 shipped", "text", "shop@example.com",
+                           ["buyer@example.com"], connection=connection,
+                           headers={SandboxMessage.PROJECT_HEADER: project.slug}).send()
+    client.force_login(member)
+    inbox = client.get(f"/projects/{project.slug}/sandbox/").content.decode()
+    assert "Order 42 shipped" in inbox
+    message = SandboxMessage.objects.get()
+    detail = client.get(f"/projects/{project.slug}/sandbox/{message.pk}/").content.decode()
+    assert "buyer@example.com" in detail
+
+
 def test_it_files_untagged_mail_under_no_project(sink):
     with smtplib.SMTP("127.0.0.1", sink, timeout=5) as smtp:
         smtp.send_message(_message("someone@example.com"))
