@@ -8,6 +8,7 @@ examples use hongildong@naver_.com). Quoted local parts and IP literals are refu
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 _ATEXT = r"A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\U0010FFFF"
 _LABEL_CHARS = r"A-Za-z0-9_\u0080-\U0010FFFF"
@@ -17,6 +18,8 @@ _ADDRESS = re.compile(
     rf"[{_LABEL_CHARS}](?:[{_LABEL_CHARS}\-]{{0,61}}[{_LABEL_CHARS}])?$"
 )
 MAX_LENGTH = 320
+# Typed or pasted addresses are separated by Tab, Space, Enter, comma or semicolon.
+_SEPARATORS = re.compile(r"[\t \r\n,;]+")
 
 
 def is_valid_address(address: str) -> bool:
@@ -32,3 +35,44 @@ def is_valid_address(address: str) -> bool:
 def normalise_address(address: str) -> str:
     """The form addresses are compared and stored in: trimmed and lower-cased."""
     return address.strip().lower()
+
+
+def split_addresses(text: str) -> list[str]:
+    """Typed or pasted addresses, split on Tab, Space, Enter, comma and semicolon."""
+    return [part for part in _SEPARATORS.split(text) if part]
+
+
+@dataclass
+class AddressList:
+    """Addresses as they come in (typed, from a file): each checked and normalised, repeats
+    dropped, and what was wrong with the rest counted with a few examples to show."""
+
+    EXAMPLES = 5
+
+    addresses: dict[str, None] = field(default_factory=dict)  # ordered and unique
+    received: int = 0
+    duplicates: int = 0
+    invalid: int = 0
+    # (row number or None, value as given), to show what was wrong
+    invalid_examples: list[tuple[int | None, str]] = field(default_factory=list)
+    duplicate_examples: list[tuple[int | None, str]] = field(default_factory=list)
+
+    def add(self, value: str, row: int | None = None) -> None:
+        self.received += 1
+        value = value.strip()
+        if not is_valid_address(value):
+            self.invalid += 1
+            if len(self.invalid_examples) < self.EXAMPLES:
+                self.invalid_examples.append((row, value[:MAX_LENGTH]))
+            return
+        key = normalise_address(value)
+        if key in self.addresses:
+            self.duplicates += 1
+            if len(self.duplicate_examples) < self.EXAMPLES:
+                self.duplicate_examples.append((row, value))
+            return
+        self.addresses[key] = None
+
+    @property
+    def valid(self) -> list[str]:
+        return list(self.addresses)

@@ -1,15 +1,28 @@
-"""The address-book API (/api/v1/address-book)."""
+"""The address-book API (/api/v1/address-book): read the groups and counts, register addresses
+(answered before the asynchronous write, like the cloud mailer), delete addresses, groups and
+memberships, reset. Request bodies are described in docs/decisions.md ("Address book")."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db import transaction
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from ninja.responses import Status as Answer
 
-from addressbook.models import Address, RecipientGroup
-from console.api import caller
+from addressbook import book
+from addressbook.addresses import is_valid_address, normalise_address
+from addressbook.imports import start_api_import
+from addressbook.models import GROUP_NAME, AddressBook, RecipientGroup
+from console.api import ApiError, NotFound, caller
+from console.models import Membership, Project
 
 router = Router(tags=["address book"])
+
+# One request registers or deletes at most this many addresses (a send's own limit).
+MAX_ADDRESSES = 100_000
+MAX_GROUPS = 1_000
+GROUP_NAME_MESSAGE = ("1 to 100 characters of Hangul, letters, digits, periods (.), "
+                      "underscores (_) and hyphens (-)")
 
 
 class GroupOut(Schema):
@@ -23,15 +36,126 @@ class AddressBookOut(Schema):
     groups: list[GroupOut]
 
 
-@router.get("", response=AddressBookOut, summary="The project's recipient groups and counts")
-def get_address_book(request: HttpRequest) -> dict:
-    project = caller(request).project
-    groups = (
-        RecipientGroup.objects.filter(project=project)
-        .annotate(count=Count("groupmember"))
-        .order_by("name")
-    )
+class DeletedOut(Schema):
+    deletedAddressCount: int
+
+
+class GroupAddressesIn(Schema):
+    groupName: str = Field(max_length=100)
+    addresses: list[str] = Field(default_factory=list)
+
+
+class AddressBookIn(Schema):
+    """Addresses to register: in groups (created when the name is new, appended to when it
+    exists) and/or at top level, in no group."""
+
+    groups: list[GroupAddressesIn] = Field(default_factory=list, max_length=MAX_GROUPS)
+    addresses: list[str] = Field(default_factory=list)
+
+
+class AddressesIn(Schema):
+    addresses: list[str] = Field(min_length=1)
+
+
+class GroupAddressesDeleteIn(Schema):
+    groupName: str = Field(max_length=100)
+    addresses: list[str] = Field(min_length=1)
+
+
+def _state(project: Project) -> dict:
+    groups = RecipientGroup.objects.filter(project=project).order_by("name")
     return {
-        "totalAddressCount": Address.objects.filter(project=project).count(),
-        "groups": [{"sid": g.id, "groupName": g.name, "addressCount": g.count} for g in groups],
+        "totalAddressCount": AddressBook.address_count_of(project),
+        "groups": [{"sid": g.pk, "groupName": g.name, "addressCount": g.address_count}
+                   for g in groups],
     }
+
+
+def _checked(addresses: list[str], field: str) -> list[str]:
+    """Every address valid (else 400 naming it), normalised and de-duplicated."""
+    for index, address in enumerate(addresses):
+        if not is_valid_address(address.strip()):
+            raise ApiError(400, f"{field}[{index}]: {address[:100]!r} is not a valid mail "
+                                "address")
+    return list(dict.fromkeys(normalise_address(a) for a in addresses))
+
+
+def _count_limit(total: int) -> None:
+    if total > MAX_ADDRESSES:
+        raise ApiError(400, f"addresses: at most {MAX_ADDRESSES:,} in one request, not {total:,}")
+
+
+def _group(project: Project, name: str | None) -> RecipientGroup:
+    group = RecipientGroup.objects.filter(project=project, name=(name or "").strip()).first()
+    if group is None:
+        raise NotFound(f"groupName: no recipient group named {name!r}")
+    return group
+
+
+@router.get("", response=AddressBookOut, summary="The recipient groups and address counts")
+def get_address_book(request: HttpRequest) -> dict:
+    return _state(caller(request).project)
+
+
+@router.post("", response={201: AddressBookOut}, summary="Register addresses, in groups or not")
+def post_address_book(request: HttpRequest, payload: AddressBookIn) -> Answer:
+    who = caller(request, Membership.Role.SENDER)
+    _count_limit(len(payload.addresses) + sum(len(g.addresses) for g in payload.groups))
+    if not payload.addresses and not payload.groups:
+        raise ApiError(400, "groups, addresses: give at least one")
+    addresses = _checked(payload.addresses, "addresses")
+    by_name: dict[str, list[str]] = {}
+    for index, entry in enumerate(payload.groups):
+        name = entry.groupName.strip()
+        if not GROUP_NAME.match(name):
+            raise ApiError(400, f"groups[{index}].groupName: {GROUP_NAME_MESSAGE}")
+        listed = _checked(entry.addresses, f"groups[{index}].addresses")
+        by_name[name] = list(dict.fromkeys(by_name.get(name, []) + listed))
+    with transaction.atomic():
+        groups = [(RecipientGroup.objects.get_or_create(project=who.project, name=name)[0],
+                   listed) for name, listed in by_name.items()]
+        if addresses or any(listed for _group, listed in groups):
+            start_api_import(who.project, who.key.user_id, addresses,
+                             [(group, listed) for group, listed in groups if listed])
+    return Answer(201, _state(who.project))
+
+
+@router.delete("", response=DeletedOut, summary="Reset: delete every group and address")
+def delete_address_book(request: HttpRequest) -> dict:
+    who = caller(request, Membership.Role.ADMIN)
+    return {"deletedAddressCount": book.reset(who.project)}
+
+
+@router.delete("/address", response=AddressBookOut,
+               summary="Delete addresses from the address book and all their groups")
+def delete_addresses(request: HttpRequest, payload: AddressesIn) -> dict:
+    who = caller(request, Membership.Role.SENDER)
+    _count_limit(len(payload.addresses))
+    book.delete_addresses_named(who.project, _checked(payload.addresses, "addresses"))
+    return _state(who.project)
+
+
+@router.delete("/recipient-groups", response=AddressBookOut,
+               summary="Delete a recipient group (its addresses stay in the address book)")
+def delete_group(request: HttpRequest, groupName: str) -> dict:
+    who = caller(request, Membership.Role.SENDER)
+    book.delete_group(_group(who.project, groupName))
+    return _state(who.project)
+
+
+@router.delete("/recipient-groups/address", response=AddressBookOut,
+               summary="Take addresses out of a recipient group")
+def delete_group_addresses(request: HttpRequest, payload: GroupAddressesDeleteIn) -> dict:
+    who = caller(request, Membership.Role.SENDER)
+    _count_limit(len(payload.addresses))
+    group = _group(who.project, payload.groupName)
+    book.remove_named_from_group(who.project, _checked(payload.addresses, "addresses"), group)
+    return _state(who.project)
+
+
+@router.delete("/recipient-groups/address/empty", response=AddressBookOut,
+               summary="Take every address out of a recipient group")
+def empty_group(request: HttpRequest, groupName: str) -> dict:
+    who = caller(request, Membership.Role.SENDER)
+    book.empty_group(_group(who.project, groupName))
+    return _state(who.project)

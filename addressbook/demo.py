@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from addressbook.models import Address, GroupMember, RecipientGroup
+from addressbook import book
+from addressbook.models import RecipientGroup
 
 SIMULATOR = settings.SIMULATOR_DOMAIN
 GROUPS = {
@@ -20,10 +21,6 @@ GROUPS = {
 def fill(project, user) -> None:
     if RecipientGroup.objects.filter(project=project).exists():
         return
-    everyone = sorted({a for addresses in GROUPS.values() for a in addresses})
-    Address.objects.bulk_create([Address(project=project, address=a) for a in everyone])
-    ids = dict(Address.objects.filter(project=project).values_list("address", "id"))
     for name, addresses in GROUPS.items():
         group = RecipientGroup.objects.create(project=project, name=name)
-        GroupMember.objects.bulk_create(
-            [GroupMember(group=group, address_id=ids[a]) for a in addresses])
+        book.register(project, addresses, [group])

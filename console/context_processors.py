@@ -14,11 +14,13 @@ NAVIGATION = [
     ("mails", _("Mailing list"), "mailer:mailing_list", "mail", {"mailer:mailing_list"}),
     ("templates", _("Templates"), "mailer:templates", "template", {"mailer:templates"}),
     ("address_book", _("Address book"), "addressbook:address_book", "book",
-     {"addressbook:address_book"}),
+     {"addressbook:address_book", "addressbook:register", "addressbook:import_status",
+      "addressbook:edit_groups"}),
     ("statistics", _("Statistics"), "stats:statistics", "chart", {"stats:statistics"}),
     ("unsubscribers", _("Unsubscribers / Send block"), "mailer:unsubscribers", "block",
-     {"mailer:unsubscribers"}),
-    ("settings", _("Settings"), "settings", "settings", {"settings", "members", "api_keys"}),
+     {"mailer:unsubscribers", "mailer:send_blocks"}),
+    ("settings", _("Settings"), "settings", "settings",
+     {"settings", "members", "api_keys", "mailer:sending_settings", "mailer:sending_domains"}),
     ("sandbox", _("Sandbox inbox"), "sandbox", "inbox", {"sandbox", "sandbox_message"}),
 ]
 

@@ -1,4 +1,4 @@
-"""Projects (tenancy), memberships with roles, user preferences, API keys and sandbox mail."""
+"""Projects (tenancy), memberships with roles, preferences, API keys, sandbox mail, exports."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import hashlib
 import secrets
 import string
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from functools import lru_cache
@@ -110,6 +111,19 @@ class Profile(models.Model):
 def _fernet(secret_key: str | None = None) -> Fernet:
     material = f"outbound-api-key:{secret_key or settings.SECRET_KEY}".encode()
     return Fernet(base64.urlsafe_b64encode(hashlib.sha256(material).digest()))
+
+
+def seal(data: bytes) -> bytes:
+    """Encrypt a secret for storage (API secrets, DKIM private keys) with SECRET_KEY."""
+    return _fernet().encrypt(data)
+
+
+def unseal(token: bytes) -> bytes | None:
+    """The secret again, or None if SECRET_KEY changed since it was sealed."""
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken:
+        return None
 
 
 @lru_cache(maxsize=1024)
@@ -249,3 +263,61 @@ class MessageContent:
     html: str
     text: str
     attachments: list[Attachment] = field(default_factory=list)
+
+
+def _export_expiry():
+    return timezone.now() + Export.LIFETIME
+
+
+class Export(models.Model):
+    """An Excel file built in the background by an exporter an app registered
+    (console/exports.py): listed with its status, downloadable for 7 days, then expired and its
+    file deleted."""
+
+    LIFETIME = timedelta(days=7)
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Creating")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    kind = models.CharField(_("kind"), max_length=50)
+    params = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.CharField(max_length=255, blank=True)  # relative to VAR_DIR / "exports"
+    file_name = models.CharField(max_length=255, blank=True)  # as downloaded
+    error = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(_("requested"), default=timezone.now)
+    updated = models.DateTimeField(default=timezone.now)  # the worker's heartbeat
+    finished = models.DateTimeField(null=True, blank=True)
+    expires = models.DateTimeField(_("expires"), default=_export_expiry)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["project", "kind", "-created"], name="export_by_kind"),
+            models.Index(fields=["status", "expires"], name="export_by_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} export {self.pk}"
+
+    @property
+    def path(self):
+        return settings.VAR_DIR / "exports" / self.file
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def is_downloadable(self, now=None) -> bool:
+        return (self.status == self.Status.DONE and bool(self.file)
+                and self.expires > (now or timezone.now()))

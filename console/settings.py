@@ -16,6 +16,9 @@ env = environ.Env()
 
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Attachments uploaded with POST /api/v1/files: shared storage when workers run on several
+# machines.
+FILES_DIR = Path(env.str("FILES_DIR", default=str(VAR_DIR / "files")))
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = config.secret_key(os.environ.get("SECRET_KEY"), VAR_DIR / "secret-key")
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django.forms",
     "django_htmx",
     "ninja",
@@ -174,6 +178,9 @@ MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default=urlsplit(PUBLIC_BASE_UR
 MAILER_SWEEP_SECONDS = env.float("MAILER_SWEEP_SECONDS", default=10.0)
 CELERY_BEAT_SCHEDULE = {
     "mailer-sweep": {"task": "mailer.sweep", "schedule": MAILER_SWEEP_SECONDS},
+    # Exports expire after 7 days (console/exports.py); imports whose nudge was lost run again.
+    "console-sweep-exports": {"task": "console.sweep_exports", "schedule": 60.0},
+    "addressbook-sweep-imports": {"task": "addressbook.sweep_imports", "schedule": 60.0},
 }
 MAILER_PREPARE_STALL_SECONDS = env.float("MAILER_PREPARE_STALL_SECONDS", default=60.0)
 MAILER_LEASE_SECONDS = env.float("MAILER_LEASE_SECONDS", default=120.0)

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from console.api import api
-from console.views import accounts, health, project_settings, projects, sandbox
+from console.views import accounts, exports, health, project_settings, projects, sandbox
 
 project_patterns = [
     path("", projects.project_home, name="project_home"),
@@ -22,6 +22,10 @@ project_patterns = [
     path("sandbox/<int:pk>/raw/", sandbox.raw, name="sandbox_raw"),
     path("sandbox/<int:pk>/attachments/<int:index>/", sandbox.attachment,
          name="sandbox_attachment"),
+    path("exports/", exports.export_list, name="export_list"),
+    path("exports/new/", exports.request_export, name="request_export"),
+    path("exports/<int:pk>/", exports.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", exports.download, name="export_download"),
     path("", include("mailer.urls")),
     path("address-book/", include("addressbook.urls")),
     path("statistics/", include("stats.urls")),

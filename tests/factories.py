@@ -61,3 +61,14 @@ class ApiClient:
         data = raw if raw is not None else json.dumps(body, ensure_ascii=False)
         return self.client.post(path, data=data, content_type=content_type,
                                 headers=self._headers("POST", path, headers))
+
+    def delete(self, path: str, body=None, params: dict | None = None,
+               headers: dict | None = None):
+        import json
+        from urllib.parse import urlencode
+
+        if params:
+            path = f"{path}?{urlencode(params, doseq=True)}"
+        data = "" if body is None else json.dumps(body, ensure_ascii=False)
+        return self.client.delete(path, data=data, content_type="application/json",
+                                  headers=self._headers("DELETE", path, headers))

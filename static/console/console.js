@@ -1,6 +1,9 @@
-// Ask before destructive form submissions: <form data-confirm="Really?">.
+// Ask before destructive form submissions: <form data-confirm="Really?">, or on the one submit
+// button of a form that has several: <button data-confirm="Really?">.
 document.addEventListener("submit", (event) => {
-  const message = event.target.dataset && event.target.dataset.confirm;
+  const submitter = event.submitter;
+  const source = submitter && submitter.dataset.confirm ? submitter : event.target;
+  const message = source.dataset && source.dataset.confirm;
   if (message && !window.confirm(message)) {
     event.preventDefault();
   }

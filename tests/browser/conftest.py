@@ -11,9 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration import conftest as integration
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get(
     "TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "var" / "test-artifacts"))
+
+# Real Celery workers for what the screens leave to the background (imports, exports).
+worker_factory = integration.worker_factory
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test around it
 # are still synchronous.

@@ -1,0 +1,296 @@
+"""Registering addresses in the background: an uploaded CSV or Excel file (checked by size,
+extension and content when it is uploaded, read by a worker), or the addresses of a
+POST /address-book, which is answered before they are written.
+
+A file is read whole before anything is written, and written in one transaction: a file that
+cannot be imported (not CSV or Excel, a formula in a cell) imports nothing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import zipfile
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from itertools import chain, islice
+from pathlib import Path
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from addressbook import book
+from addressbook.addresses import AddressList
+from addressbook.models import AddressImport, RecipientGroup
+from console.models import Project
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 1_048_576  # Excel's own limit per sheet
+EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
+# A cell starting with one of these is a formula to a spreadsheet program (DESIGN §10).
+FORMULA_START = ("=", "+", "-", "@")
+SNIFF_BYTES = 64 * 1024
+PROGRESS_EVERY = 5_000
+RENUDGE_AFTER = timedelta(minutes=1)
+MAX_ATTEMPTS = 3
+Status = AddressImport.Status
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported at all; nothing of it is."""
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """The kind of an uploaded file, "csv" or "xlsx", or ImportRefused saying why not. The size
+    is checked first, before anything is read; then the extension, then the content."""
+    if upload.size > MAX_BYTES:
+        raise ImportRefused(_("The file is %(size)s; files of up to 10 MB can be imported.")
+                            % {"size": _size(upload.size)})
+    if not upload.size:
+        raise ImportRefused(_("The file is empty."))
+    kind = EXTENSIONS.get(Path(upload.name or "").suffix.lower())
+    if kind is None:
+        raise ImportRefused(_("Only CSV (.csv) and Excel (.xlsx) files can be imported."))
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    if kind == "xlsx" and not (head.startswith(b"PK\x03\x04") and _is_workbook(upload)):
+        raise ImportRefused(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx or "
+                              "as CSV and try again."))
+    if kind == "csv" and _encoding(head, final=False) is None:
+        raise ImportRefused(_("The file is not a CSV text file: it contains binary data or "
+                              "an unknown character encoding (use UTF-8)."))
+    return kind
+
+
+def _is_workbook(upload: UploadedFile) -> bool:
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+
+
+def _encoding(data: bytes, *, final: bool) -> str | None:
+    """UTF-8 (with or without BOM), or CP949 as Korean Excel saves CSV; None for binary."""
+    if b"\x00" in data:
+        return None
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(data, final=final)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list, float]]:
+    """(row number, cells, share of the file read)."""
+    encoding = _encoding(data, final=True)
+    if encoding is None:
+        raise ImportRefused(_("The file is not a CSV text file: it contains binary data or an "
+                              "unknown character encoding (use UTF-8)."))
+    text = data.decode(encoding)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    lines = max(text.count("\n"), 1)
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+            yield number, cells, min(number / lines, 1.0)
+    except csv.Error as error:
+        raise ImportRefused(_("The CSV file cannot be read: %(error)s")
+                            % {"error": error}) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list, float]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds on a damaged file
+        raise ImportRefused(_("The Excel file cannot be read; save it again as .xlsx or as "
+                              "CSV.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        total = sheet.max_row or 0
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells), min(number / total, 1.0) if total else 0.0
+    finally:
+        workbook.close()
+
+
+def _address_column(head: list[tuple[int, list, float]]) -> int:
+    """The first column with an @ in the first rows: files may hold names or other data
+    beside the addresses."""
+    for _number, cells, _done in head:
+        for index, cell in enumerate(cells):
+            if isinstance(cell, str) and "@" in cell:
+                return index
+    return 0
+
+
+def _looks_like_formula(cell: object) -> bool:
+    """A text cell starting with = + - @, perhaps after spaces (cheap for most cells)."""
+    if not isinstance(cell, str) or not cell:
+        return False
+    if cell[0] in FORMULA_START:
+        return True
+    return cell[0].isspace() and cell.lstrip().startswith(FORMULA_START)
+
+
+def read_addresses(kind: str, data: bytes,
+                   progress: Callable[[float], None] = lambda done: None) -> AddressList:
+    """Every address of the file, checked, or ImportRefused. A first row without an @ is a
+    header; empty cells are skipped."""
+    rows = _csv_rows(data) if kind == "csv" else _xlsx_rows(data)
+    head = list(islice(rows, 10))
+    column = _address_column(head)
+    found = AddressList()
+    for number, cells, done in chain(head, rows):
+        if number > MAX_ROWS:
+            raise ImportRefused(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+        for cell in cells:
+            if _looks_like_formula(cell):
+                raise ImportRefused(
+                    _("Row %(row)d has a cell that starts with %(char)s, which spreadsheet "
+                      "programs take for a formula: %(cell)s. Remove it and import the file "
+                      "again.")
+                    % {"row": number, "char": cell.lstrip()[0], "cell": cell[:60]})
+        value = cells[column] if column < len(cells) else None
+        text = "" if value is None else str(value).strip()
+        if text and not (number == 1 and "@" not in text):
+            found.add(text, row=number)
+        if number % PROGRESS_EVERY == 0:
+            progress(done)
+    return found
+
+
+def start_file_import(project: Project, user, upload: UploadedFile, kind: str,
+                      group: RecipientGroup | None) -> AddressImport:
+    """Store a checked upload and queue its import into the book (and `group`)."""
+    from addressbook.tasks import run_import
+
+    upload.seek(0)
+    job = AddressImport.objects.create(
+        project=project, requested_by=user, source=AddressImport.Source.FILE,
+        file_name=(upload.name or "")[:255], file_kind=kind, content=upload.read(),
+        group_name=group.name if group else "", payload={"group": group.pk if group else None})
+    run_import.delay_on_commit(import_id=job.pk)
+    return job
+
+
+def start_api_import(project: Project, user_id: int | None, addresses: list[str],
+                     groups: list[tuple[RecipientGroup, list[str]]]) -> AddressImport:
+    """Queue the addresses of a POST /address-book (checked and normalised)."""
+    from addressbook.tasks import run_import
+
+    job = AddressImport.objects.create(
+        project=project, requested_by_id=user_id, source=AddressImport.Source.API,
+        rows=len(addresses) + sum(len(listed) for _group, listed in groups),
+        payload={"addresses": addresses,
+                 "groups": [{"sid": group.pk, "addresses": listed} for group, listed in groups]})
+    run_import.delay_on_commit(import_id=job.pk)
+    return job
+
+
+def _claim(import_id: int) -> AddressImport | None:
+    from django.db.models import F
+
+    if not AddressImport.objects.filter(pk=import_id, status=Status.QUEUED).update(
+            status=Status.RUNNING, updated=timezone.now(), attempts=F("attempts") + 1):
+        return None
+    return AddressImport.objects.select_related("project").get(pk=import_id)
+
+
+def _progress(job: AddressImport, percent: int) -> None:
+    AddressImport.objects.filter(pk=job.pk).update(progress=percent, updated=timezone.now())
+
+
+def _finish(job: AddressImport, status: str, **fields) -> None:
+    now = timezone.now()
+    AddressImport.objects.filter(pk=job.pk).update(
+        status=status, content=None, updated=now, finished=now,
+        progress=100 if status == Status.DONE else job.progress, **fields)
+
+
+def run(import_id: int) -> None:
+    """The worker's part: read, check, write in one transaction, summarise."""
+    job = _claim(import_id)
+    if job is None:
+        return  # gone, finished, or another worker has it
+    try:
+        summary = _run_file(job) if job.source == AddressImport.Source.FILE else _run_api(job)
+    except ImportRefused as refused:
+        _finish(job, Status.FAILED, error=str(refused))
+    except Exception:
+        logger.exception("address import %s failed", job.pk)
+        _finish(job, Status.FAILED, error=_("The import failed unexpectedly. Try again."))
+    else:
+        _finish(job, Status.DONE, **summary)
+
+
+def _run_file(job: AddressImport) -> dict:
+    group = None
+    if job.payload.get("group") is not None:
+        group = RecipientGroup.objects.filter(project=job.project,
+                                              pk=job.payload["group"]).first()
+        if group is None:
+            raise ImportRefused(_("The group %(name)s was deleted before the file was "
+                                  "imported.") % {"name": job.group_name})
+    found = read_addresses(job.file_kind, bytes(job.content or b""),
+                           progress=lambda done: _progress(job, int(done * 85)))
+    _progress(job, 90)
+    result = book.register(job.project, found.valid, [group] if group else [])
+    added = result.joined[group.pk] if group else result.new_addresses
+    return {"rows": found.received, "added": added, "new_addresses": result.new_addresses,
+            "duplicates": found.duplicates + len(found.valid) - added,
+            "invalid": found.invalid,
+            "examples": {"invalid": found.invalid_examples,
+                         "duplicates": found.duplicate_examples}}
+
+
+def _run_api(job: AddressImport) -> dict:
+    payload = job.payload
+    with transaction.atomic():
+        # Added: new to the book from the top-level list, new to a group from the groups.
+        total = book.register(job.project, payload.get("addresses", []))
+        added = total.new_addresses
+        for entry in payload.get("groups", []):
+            # A group deleted since the POST: its addresses still join the book.
+            group = RecipientGroup.objects.filter(project=job.project, pk=entry["sid"]).first()
+            result = book.register(job.project, entry["addresses"], [group] if group else [])
+            added += result.joined[group.pk] if group else result.new_addresses
+            total.merge(result)
+    return {"added": added, "new_addresses": total.new_addresses}
+
+
+def sweep(now: datetime | None = None) -> None:
+    """Beat, every minute: run again imports whose worker stopped (the write is one
+    transaction, so nothing was half-written) and nudge those whose nudge was lost."""
+    from addressbook.tasks import run_import
+
+    now = now or timezone.now()
+    stalled = AddressImport.objects.filter(status=Status.RUNNING,
+                                           updated__lt=now - AddressImport.STALL)
+    stalled.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Status.FAILED, content=None, finished=now, updated=now,
+        error=_("The import was interrupted several times."))
+    stalled.update(status=Status.QUEUED, updated=now)
+    for pk in AddressImport.objects.filter(status=Status.QUEUED,
+                                           updated__lt=now - RENUDGE_AFTER).values_list(
+            "pk", flat=True):
+        run_import.delay(import_id=pk)
