@@ -330,4 +330,8 @@ def api_language(request: HttpRequest) -> str:
 
 # The apps' routers, by import path: console does not import the apps above it.
 api.add_router("/mails", "mailer.api.router")
+api.add_router("/files", "mailer.api_files.router")
+api.add_router("/unsubscribers", "mailer.api_suppression.unsubscribers")
+api.add_router("/send-block", "mailer.api_suppression.send_block")
+api.add_router("/config", "mailer.api_suppression.config")
 api.add_router("/address-book", "addressbook.api.router")

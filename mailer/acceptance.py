@@ -14,9 +14,12 @@ from django.utils import timezone
 from addressbook.addresses import is_valid_address, normalise_address
 from addressbook.combination import combine_groups, missing_groups
 from console.models import ApiKey, Project
+from mailer.files import attachments_for
+from mailer.lifecycle import Refused, count_against_limit, give_back_count
 from mailer.models import IdempotencyKey, RecipientType, SendRequest, Template, Tool
 from mailer.schemas import MailRequestIn
 from mailer.substitution import METADATA_TAG, stringify
+from mailer.unsubscribe import unsubscribe_footer
 
 MAX_TITLE_BYTES = 500
 MAX_SENDER_NAME_BYTES = 69
@@ -25,11 +28,9 @@ MAX_BODY_BYTES = 500 * 1024
 MAX_CC = 30
 MAX_BCC = 30
 MAX_RESERVATION_AHEAD = timedelta(days=30)
+ADVERTISING_PREFIX = "(광고)"
+MAX_UNSUBSCRIBE_MESSAGE_BYTES = 10 * 1024
 _REFERENCES = re.compile(r"^\s*<[^<>\s@]+@[^<>\s@]+>(?:\s+<[^<>\s@]+@[^<>\s@]+>)*\s*$")
-
-
-class Refused(Exception):
-    """The request breaks a rule; the message says which field and why (answered as 400)."""
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,13 @@ def _check_content(data: MailRequestIn, sender_address: str, sender_name: str, t
                           "(individual=false) send")
     if data.advertising and not data.useBasicUnsubscribeMsg and not data.unsubscribeMessage:
         raise Refused("unsubscribeMessage: required when useBasicUnsubscribeMsg is false")
-    if data.attachFileIds:
-        raise Refused(f"attachFileIds: unknown file ID {data.attachFileIds[0]!r}")
+    if data.unsubscribeMessage and _byte_length(data.unsubscribeMessage) > \
+            MAX_UNSUBSCRIBE_MESSAGE_BYTES:
+        raise Refused("unsubscribeMessage: at most 10 KB")
+    if data.advertising:
+        footer = unsubscribe_footer(data.useBasicUnsubscribeMsg, data.unsubscribeMessage or "")
+        if _byte_length(body) + _byte_length(footer) > MAX_BODY_BYTES:
+            raise Refused("body: at most 500 KB including the unsubscribe footer")
 
 
 def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
@@ -166,7 +172,13 @@ def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
         template.sender_name if template else "")
     title = data.title if data.title is not None else (template.title if template else "")
     body = data.body if data.body is not None else (template.body if template else "")
+    if data.advertising and not title.startswith(ADVERTISING_PREFIX):
+        title = f"{ADVERTISING_PREFIX} {title}" if title else title
     _check_content(data, sender_address, sender_name or "", title, body)
+    try:
+        attachments = attachments_for(project, data.attachFileIds or [])
+    except ValueError as problem:
+        raise Refused(f"attachFileIds: {problem}") from None
     reservation = _reservation(data, project, now)
 
     if data.recipients is not None and data.recipientGroupFilter is not None:
@@ -197,6 +209,7 @@ def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
         references_header=(data.referencesHeader or "").strip(),
         use_basic_unsubscribe_msg=data.useBasicUnsubscribeMsg,
         unsubscribe_message=data.unsubscribeMessage or "", recipient_group_filter=group_filter,
+        attach_file_ids=[a.file_id for a in attachments],
         reservation_at=reservation, created=now, recipient_count=count,
     )
     return _store(send_request, recipients, count, idempotency_key)
@@ -223,19 +236,28 @@ def _store_once(send_request: SendRequest, recipients: list[dict], count: int,
                 idempotency_key: str | None) -> Accepted:
     from mailer.tasks import prepare_request
 
+    project = send_request.project
     send_request.payload = SendRequest.encode_payload(recipients)
+    send_request.counted_recipients = count
     accepted = Accepted(send_request, count)
     if not idempotency_key:
-        # One INSERT, atomic by itself; the worker is nudged once it is committed.
-        send_request.save(force_insert=True)
+        # Two autocommit statements: the count against the monthly limit, then the request
+        # (given back if the INSERT fails). The worker is nudged once the request is stored.
+        count_against_limit(project, count, send_request.created)
+        try:
+            send_request.save(force_insert=True)
+        except Exception:
+            give_back_count(project, count, send_request.created)
+            raise
         prepare_request.delay_on_commit(request_pk=send_request.pk)
         return accepted
     with transaction.atomic():
-        replay = _claim_idempotency_key(send_request.project, idempotency_key)
+        replay = _claim_idempotency_key(project, idempotency_key)
         if replay is not None:
             return replay
+        count_against_limit(project, count, send_request.created)
         send_request.save(force_insert=True)
-        IdempotencyKey.objects.filter(project=send_request.project, key=idempotency_key).update(
+        IdempotencyKey.objects.filter(project=project, key=idempotency_key).update(
             request=send_request, response=accepted.response())
         prepare_request.delay_on_commit(request_pk=send_request.pk)
     return accepted

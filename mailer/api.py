@@ -21,9 +21,11 @@ from console.api import (
     spring_page,
 )
 from console.models import Membership
+from mailer import lifecycle
 from mailer.acceptance import Refused, accept
 from mailer.delivery import RequestRenderer
 from mailer.models import (
+    AttachmentFile,
     Mail,
     Recipient,
     RecipientType,
@@ -247,7 +249,7 @@ def request_mails(request: HttpRequest, request_id: str, filters: Query[MailFilt
     if filters.recipientAddress:
         mails = mails.filter(recipients__address__iexact=filters.recipientAddress.strip())
     sort = parse_sort(filters.sort, MAIL_SORT, [("mailId", "ASC")])
-    renderer = RequestRenderer(send_request)
+    renderer = RequestRenderer(send_request, for_sending=False)
     page = spring_page(mails, filters.page, filters.size, sort, MAIL_SORT, lambda row: row)
     representatives = _representatives(page["content"])
     page["content"] = [_mail_row(send_request, mail, representatives.get(mail.pk), renderer,
@@ -276,6 +278,29 @@ def _mail_row(send_request: SendRequest, mail: Mail, first: Recipient | None,
     }
 
 
+def _act(request: HttpRequest, request_id: str, action) -> dict:
+    """Send now or cancel (a sender's right), answered with the new status."""
+    project = caller(request, Membership.Role.SENDER).project
+    send_request = _get_request(project, request_id)
+    try:
+        action(send_request)
+    except lifecycle.Refused as refused:
+        raise ApiError(400, str(refused)) from None
+    send_request.refresh_from_db(fields=["status"])
+    return {"requestId": send_request.request_id,
+            "emailStatus": email_status(send_request.status, api_language(request))}
+
+
+@router.post("/requests/{request_id}/send", summary="Send a ready request now")
+def send_request_now(request: HttpRequest, request_id: str) -> dict:
+    return _act(request, request_id, lifecycle.send_now)
+
+
+@router.post("/requests/{request_id}/cancel", summary="Cancel a request not yet sent")
+def cancel_request(request: HttpRequest, request_id: str) -> dict:
+    return _act(request, request_id, lifecycle.cancel)
+
+
 @router.get("/{mail_id}", summary="One mail with its content and recipients")
 def get_mail(request: HttpRequest, mail_id: str) -> dict:
     project = caller(request).project
@@ -290,7 +315,7 @@ def get_mail(request: HttpRequest, mail_id: str) -> dict:
     send_request = mail.request
     time_zone = project.time_zone
     recipients = list(mail.recipients.order_by("id"))
-    renderer = RequestRenderer(send_request)
+    renderer = RequestRenderer(send_request, for_sending=False)
     first = next((r for r in recipients if r.type == RecipientType.TO), None)
     return {
         "requestId": send_request.request_id,
@@ -307,7 +332,9 @@ def get_mail(request: HttpRequest, mail_id: str) -> dict:
         "reservationDate": date_object(send_request.reservation_at, time_zone),
         "body": renderer.preview_body(first),
         "referencesHeader": send_request.references_header or None,
-        "attachFiles": [],
+        "attachFiles": [{"fileName": f.file_name, "fileSize": f.size, "fileId": f.file_id}
+                        for f in AttachmentFile.objects.filter(
+                            project=project, file_id__in=send_request.attach_file_ids)],
         "recipients": [_recipient_row(r, time_zone) for r in recipients],
         "advertising": send_request.advertising,
     }

@@ -25,13 +25,17 @@ from django.utils import timezone
 
 from console.bulk import update_rows
 from console.models import SandboxMessage
-from mailer.mime import MessageParts, build_message, html_to_text
+from mailer import files
+from mailer.domains import SigningFailed, signer_for
+from mailer.lifecycle import give_back
+from mailer.mime import EncodedAttachment, MessageParts, build_message, html_to_text
 from mailer.models import (
     Mail,
     MailerSettings,
     Recipient,
     RecipientType,
     SendBlock,
+    SendBlockHistory,
     SendRequest,
     Status,
     final_status,
@@ -39,7 +43,8 @@ from mailer.models import (
 from mailer.result_codes import HARD_FAILURES, Outcome, ResultCode, classify_error
 from mailer.smtp import RelayConnection, RelaySettings
 from mailer.substitution import CompiledText, Unresolved, merged_parameters, metadata_values
-from mailer.unsubscribe import basic_unsubscribe_message, unsubscribe_url
+from mailer.tracking import with_pixel
+from mailer.unsubscribe import unsubscribe_footer, unsubscribe_message, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -114,18 +119,37 @@ def claim(request_pk: int, token: str, size: int) -> list[ClaimedMail]:
 
 
 class RequestRenderer:
-    """A request's content compiled once; renders each mail's message."""
+    """A request's content compiled once; renders each mail's message.
 
-    def __init__(self, send_request: SendRequest) -> None:
-        self.request = send_request
-        self.title = CompiledText.compile(send_request.title)
-        self.html = CompiledText.compile(send_request.body)
-        self.text = CompiledText.compile(html_to_text(send_request.body))
-        self.parameters = send_request.parameters or {}
+    Advertising mail gets the unsubscribe footer (unless the body places #{UNSUBSCRIBE_MESSAGE}
+    itself) and the RFC 8058 List-Unsubscribe headers; an individual mail gets its recipient's
+    tracking image; attachments are encoded once; mail from a sending domain is DKIM-signed.
+    """
+
+    def __init__(self, send_request: SendRequest, *, for_sending: bool = True) -> None:
+        request = self.request = send_request
+        body = request.body
+        self.footer = unsubscribe_footer(request.use_basic_unsubscribe_msg,
+                                         request.unsubscribe_message)
+        self.text_footer = html_to_text(self.footer).strip()
+        if request.advertising and "#{UNSUBSCRIBE_MESSAGE}" not in body:
+            body = f"{body}\n#{{UNSUBSCRIBE_MESSAGE}}"
+        self.title = CompiledText.compile(request.title)
+        self.html = CompiledText.compile(body)
+        self.text = CompiledText.compile(html_to_text(body))
+        self.parameters = request.parameters or {}
         self.headers = [
-            (SandboxMessage.PROJECT_HEADER, send_request.project.slug),
-            ("X-Outbound-Request-ID", send_request.request_id),
+            (SandboxMessage.PROJECT_HEADER, request.project.slug),
+            ("X-Outbound-Request-ID", request.request_id),
         ]
+        self.attachments: list[EncodedAttachment] = []
+        self.sign = None
+        if for_sending:
+            self.attachments = [
+                EncodedAttachment.encode(f.file_name, f.content_type, files.read(f))
+                for f in files.attachments_for(request.project, request.attach_file_ids)
+            ]
+            self.sign = signer_for(request.project_id, request.sender_address)
 
     def message_id(self, mail: ClaimedMail) -> str:
         return f"<{self.request.request_id}.{mail.seq}@{settings.MESSAGE_ID_DOMAIN}>"
@@ -140,23 +164,38 @@ class RequestRenderer:
         metadata = metadata_values(
             recipient_name=recipient.name, recipient_address=recipient.address,
             sender_name=request.sender_name, sender_address=request.sender_address,
-            unsubscribe_url=url, unsubscribe_message=basic_unsubscribe_message(url),
+            unsubscribe_url=url, unsubscribe_message=unsubscribe_message(self.footer, url),
         )
         return merged_parameters(self.parameters, recipient.parameters), metadata
 
     def render(self, mail: ClaimedMail) -> bytes:
+        """The message, signed if the sender's domain has a DKIM key (SigningFailed if that
+        fails)."""
         request = self.request
         to = [(r.name, r.address) for r in mail.recipients if r.type == RecipientType.TO]
         cc = [(r.name, r.address) for r in mail.recipients if r.type == RecipientType.CC]
-        user, metadata = self.values(mail.recipients[0])
+        first = mail.recipients[0]
+        user, metadata = self.values(first)
+        html = self.html.render(user, metadata)
+        headers = list(self.headers)
+        if request.individual:
+            html = with_pixel(html, first.pk)
+            if request.advertising:
+                headers += [("List-Unsubscribe", f"<{metadata['UNSUBSCRIBE_URL']}>"),
+                            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
+        text_metadata = metadata
+        if "UNSUBSCRIBE_URL" in metadata:
+            text_metadata = {**metadata, "UNSUBSCRIBE_MESSAGE": unsubscribe_message(
+                self.text_footer, metadata["UNSUBSCRIBE_URL"])}
         parts = MessageParts(
             sender_address=request.sender_address, sender_name=request.sender_name,
-            to=to, cc=cc, subject=self.title.render(user, metadata),
-            html=self.html.render(user, metadata), text=self.text.render(user, metadata),
-            message_id=self.message_id(mail), references=request.references_header,
-            headers=self.headers,
+            to=to, cc=cc, subject=self.title.render(user, metadata), html=html,
+            text=self.text.render(user, text_metadata), message_id=self.message_id(mail),
+            references=request.references_header, headers=headers,
+            attachments=self.attachments,
         )
-        return build_message(parts)
+        message = build_message(parts)
+        return self.sign(message) if self.sign else message
 
     def preview_title(self, recipient) -> str:
         return self.title.render(*self.values(recipient), strict=False)
@@ -189,6 +228,9 @@ def send_mail(connection: RelayConnection, renderer: RequestRenderer,
     except Unresolved as unresolved:
         failed = Outcome(ResultCode.CONTENT_HAS_TAG_FORM, False, None,
                          f"no value for {unresolved.tag}")
+        return {r.pk: failed for r in pending}
+    except SigningFailed as error:
+        failed = classify_error("dkim", str(error))
         return {r.pk: failed for r in pending}
     except Exception as error:  # a bug or bad data must not stop the batch
         logger.exception("could not build mail %s", mail.pk)
@@ -226,10 +268,12 @@ class _Recorded:
     mails: list[tuple] = field(default_factory=list)
     recipients: list[tuple] = field(default_factory=list)
     blocks: list[SendBlock] = field(default_factory=list)
+    cancelled: int = 0
 
 
 def _settle_mail(mail: ClaimedMail, outcomes: dict[int, Outcome], now: datetime,
-                 block_until: datetime, project_id: int, out: _Recorded) -> None:
+                 block_until: datetime, project_id: int, out: _Recorded,
+                 cancelled: bool) -> None:
     max_age = timedelta(hours=settings.MAILER_RETRY_MAX_AGE_HOURS)
     retrying: list[Outcome] = []
     codes: dict[str, int] = {}
@@ -244,6 +288,9 @@ def _settle_mail(mail: ClaimedMail, outcomes: dict[int, Outcome], now: datetime,
         if outcome.sent:
             code = ResultCode.MAIL_SENT
             any_sent = True
+        elif outcome.temporary and cancelled:
+            code = ResultCode.CANCELED_MAIL  # the request was cancelled while this was out
+            out.cancelled += 1
         elif outcome.temporary and (attempts >= settings.MAILER_RETRY_MAX_ATTEMPTS
                                     or now - first >= max_age):
             code = ResultCode.RESEND_MAIL_FAIL
@@ -279,6 +326,9 @@ def record(send_request: SendRequest, token: str,
     now = timezone.now()
     hours = MailerSettings.for_project(send_request.project_id).send_block_hours
     block_until = now + timedelta(hours=hours)
+    status = SendRequest.objects.filter(pk=send_request.pk).values_list("status",
+                                                                        flat=True).first()
+    cancelled = status == Status.CANCELLED
     with transaction.atomic():
         owned = set(Mail.objects.select_for_update().filter(
             id__in=[mail.pk for mail, _ in results], lease_token=token,
@@ -286,7 +336,8 @@ def record(send_request: SendRequest, token: str,
         out = _Recorded()
         for mail, outcomes in results:
             if mail.pk in owned:
-                _settle_mail(mail, outcomes, now, block_until, send_request.project_id, out)
+                _settle_mail(mail, outcomes, now, block_until, send_request.project_id, out,
+                             cancelled)
             else:
                 logger.warning("lost the lease of mail %s before recording it", mail.pk)
         update_rows(Mail, MAIL_RESULT_FIELDS, out.mails)
@@ -295,9 +346,15 @@ def record(send_request: SendRequest, token: str,
             SendBlock.objects.bulk_create(
                 out.blocks, update_conflicts=True, unique_fields=["project", "address"],
                 update_fields=["blocked_at", "blocked_until", "result_code", "reply_text"])
+            SendBlockHistory.objects.bulk_create([SendBlockHistory(
+                project_id=b.project_id, address=b.address, action=SendBlockHistory.Action.BLOCK,
+                requester=SendBlockHistory.Requester.SYSTEM, created=now,
+                result_code=b.result_code, reply_text=b.reply_text) for b in out.blocks])
         if still_claimed:
             Mail.objects.filter(id__in=still_claimed, lease_token=token).update(
                 lease_until=now + timedelta(seconds=settings.MAILER_LEASE_SECONDS))
+    if out.cancelled:
+        give_back(send_request, out.cancelled)
 
 
 def finish_if_done(request_pk: int) -> bool:

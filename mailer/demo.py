@@ -8,8 +8,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from mailer import domains
 from mailer.acceptance import accept
-from mailer.models import SendRequest, Template, Tool
+from mailer.models import SendingDomain, SendRequest, Template, Tool, Unsubscriber
 from mailer.schemas import MailRequestIn
 
 SIMULATOR = settings.SIMULATOR_DOMAIN
@@ -43,6 +44,9 @@ def _requests(templates: dict[str, Template]) -> list[dict]:
         {**SENDER, "title": "Weekly newsletter", "body": "<p>This week's news for everyone.</p>",
          "individual": False, "recipientGroupFilter": {"andFilter": False,
                                                        "groups": ["newsletter"]}},
+        {**SENDER, "title": "Members' week: 30% off everything", "advertising": True,
+         "body": "<h2>#{RECIPIENT_NAME}님만을 위한 혜택</h2><p>이번 주 모든 상품 30% 할인.</p>",
+         "recipientGroupFilter": {"andFilter": False, "groups": ["vip"]}},
         {**SENDER, "title": "Spring sale starts soon", "body": "<p>Save the date.</p>",
          "reservationUtc": soon, "recipientGroupFilter": {"andFilter": True,
                                                           "groups": ["customers", "newsletter"]}},
@@ -50,6 +54,10 @@ def _requests(templates: dict[str, Template]) -> list[dict]:
 
 
 def fill(project, user) -> None:
+    if not SendingDomain.objects.filter(project=project).exists():
+        domains.add_domain(project, "shop.example.com")
+    Unsubscriber.objects.get_or_create(project=project, address="customer27@example.com",
+                                       defaults={"is_reg_by_manager": True})
     templates = {}
     for values in TEMPLATES:
         templates[values["name"]], _created = Template.objects.get_or_create(

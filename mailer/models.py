@@ -123,6 +123,7 @@ class SendRequest(models.Model):
     created = models.DateTimeField(default=timezone.now)  # the request date
     reservation_at = models.DateTimeField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)  # R → I, by time or by hand
     send_started_at = models.DateTimeField(null=True, blank=True)  # the send date
     finished_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -134,6 +135,9 @@ class SendRequest(models.Model):
 
     recipient_count = models.PositiveIntegerField(default=0)
     mail_count = models.PositiveIntegerField(default=0)  # requestCount
+    # Recipients counted against the monthly limit when accepted (given back on cancel).
+    counted_recipients = models.PositiveIntegerField(default=0)
+    opened_count = models.PositiveIntegerField(default=0)  # first opens only
     # The recipients as accepted (zlib-compressed JSON) until preparation has made them rows:
     # in the request's own row, so accepting is one INSERT, and written far faster than jsonb.
     payload = models.BinaryField(null=True, blank=True, editable=False)
@@ -172,6 +176,17 @@ class SendRequest(models.Model):
     def recipients_payload(self) -> list[dict]:
         data = SendRequest.objects.filter(pk=self.pk).values_list("payload", flat=True).first()
         return json.loads(zlib.decompress(bytes(data))) if data else []
+
+    LATE_AFTER = timedelta(minutes=1)
+
+    @property
+    def late_by(self) -> timedelta | None:
+        """How late a reservation went out (the service was down when it came due)."""
+        if self.reservation_at and self.dispatched_at:
+            late = self.dispatched_at - self.reservation_at
+            if late > self.LATE_AFTER:
+                return late
+        return None
 
     @property
     def send_duration(self) -> timedelta | None:
@@ -257,6 +272,7 @@ class Recipient(models.Model):
     received = models.BooleanField(default=False)
     received_at = models.DateTimeField(null=True, blank=True)
     possible_duplicate = models.BooleanField(default=False)
+    opened_at = models.DateTimeField(null=True, blank=True)  # the first open
 
     class Meta:
         ordering = ["id"]
@@ -286,12 +302,43 @@ class SendBlock(models.Model):
     reply_text = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        ordering = ["-blocked_at"]
         constraints = [
             models.UniqueConstraint(fields=["project", "address"], name="send_block_unique"),
         ]
+        indexes = [models.Index(fields=["blocked_until"], name="send_block_expiry")]
 
     def __str__(self) -> str:
         return self.address
+
+
+class SendBlockHistory(models.Model):
+    """What happened to an address on the send-block list (GET /send-block)."""
+
+    class Action(models.TextChoices):
+        BLOCK = "BLOCK", _("Blocked")
+        UNBLOCK = "UNBLOCK", _("Unblocked")
+        EXPIRE = "EXPIRE", _("Expired")
+
+    class Requester(models.TextChoices):
+        SYSTEM = "SYSTEM", _("System")
+        USER = "USER", _("User")
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    address = models.CharField(max_length=320)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    requester = models.CharField(max_length=8, choices=Requester.choices)
+    created = models.DateTimeField(default=timezone.now)
+    result_code = models.CharField(max_length=32, choices=ResultCode.choices, blank=True)
+    reply_text = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["project", "address", "-created"],
+                                name="send_block_history_address")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.address}"
 
 
 class Unsubscriber(models.Model):
@@ -305,10 +352,11 @@ class Unsubscriber(models.Model):
                                 related_name="+")
 
     class Meta:
-        ordering = ["-created"]
+        ordering = ["-created", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["project", "address"], name="unsubscriber_unique"),
         ]
+        indexes = [models.Index(fields=["project", "-created"], name="unsubscriber_by_date")]
 
     def __str__(self) -> str:
         return self.address
@@ -332,6 +380,62 @@ class MailerSettings(models.Model):
     def for_project(cls, project_id: int) -> MailerSettings:
         found = cls.objects.filter(project_id=project_id).first()
         return found or cls(project_id=project_id)
+
+
+class MonthlyUsage(models.Model):
+    """Recipients accepted in a calendar month (project time zone), against the limit."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    accepted = models.PositiveIntegerField(default=0)
+    limit = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="monthly_usage_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.month:%Y-%m}: {self.accepted}/{self.limit}"
+
+
+class AttachmentFile(models.Model):
+    """A file uploaded with POST /files, attached to mails by its fileId."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    temp_request_id = models.CharField(max_length=40, db_index=True)
+    file_id = models.CharField(max_length=40, unique=True)
+    file_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    path = models.CharField(max_length=500)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class SendingDomain(models.Model):
+    """A domain the project sends from, with the DKIM key that signs its mail."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="sending_domains")
+    domain = models.CharField(_("domain"), max_length=253)
+    selector = models.CharField(max_length=63)
+    encrypted_private_key = models.BinaryField()
+    public_key = models.TextField()  # Base64 DER, the p= of the DKIM record
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "domain"], name="sending_domain_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
 
 
 class IdempotencyKey(models.Model):

@@ -27,6 +27,7 @@ from mailer.models import (
     SendBlock,
     SendRequest,
     Status,
+    Unsubscriber,
     final_status,
 )
 from mailer.result_codes import ResultCode
@@ -86,6 +87,15 @@ def _blocked(send_request: SendRequest, addresses: list[str], now: datetime) -> 
     ).values_list("address", flat=True))
 
 
+def _unsubscribed(send_request: SendRequest, addresses: list[str]) -> set[str]:
+    """Addresses that unsubscribed from the project: only advertising mail skips them."""
+    if not send_request.advertising:
+        return set()
+    return set(Unsubscriber.objects.filter(project=send_request.project,
+                                           address__in=addresses)
+               .values_list("address", flat=True))
+
+
 def _mail_groups(send_request: SendRequest, chunk: list[dict]) -> list[list[dict]]:
     if send_request.individual:
         return [[recipient] for recipient in chunk]
@@ -107,14 +117,19 @@ RECIPIENT_FIELDS = ["project", "request", "mail", "requested_at", "address", "na
 def _save_chunk(send_request: SendRequest, chunk: list[dict], next_seq: int, mail_status: str,
                 tags: TagCheck, now: datetime) -> int:
     """Create the chunk's mails and recipients (COPY); return how many mails were created."""
-    blocked = _blocked(send_request, [normalise_address(r["address"]) for r in chunk], now)
+    keys = [normalise_address(r["address"]) for r in chunk]
+    blocked = _blocked(send_request, keys, now)
+    unsubscribed = _unsubscribed(send_request, keys)
     groups = _mail_groups(send_request, chunk)
     mail_ids = allocate_ids(Mail, len(groups))
     mails, recipients = [], []
     for offset, (mail_id, group) in enumerate(zip(mail_ids, groups, strict=True)):
         settled = {}
         for recipient in group:
-            if normalise_address(recipient["address"]) in blocked:
+            key = normalise_address(recipient["address"])
+            if key in unsubscribed:
+                settled[id(recipient)] = ResultCode.UNSUBSCRIBE_ADDRESS
+            elif key in blocked:
                 settled[id(recipient)] = ResultCode.SEND_BLOCK_ADDRESS
             elif not tags.resolvable(recipient):
                 settled[id(recipient)] = ResultCode.CONTENT_HAS_TAG_FORM

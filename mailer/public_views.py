@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from addressbook.addresses import normalise_address
 from mailer.models import Recipient, Unsubscriber
+from mailer.tracking import PIXEL, recipient_from_open_token, record_open
 from mailer.unsubscribe import recipient_from_token
 
 
@@ -34,3 +36,14 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         )
         return render(request, "mailer/unsubscribed.html", {"recipient": recipient})
     return render(request, "mailer/unsubscribe.html", {"recipient": recipient, "token": token})
+
+
+@never_cache
+@require_GET
+def opened(request: HttpRequest, token: str) -> HttpResponse:
+    """The tracking image: the same transparent pixel for every token, valid or not, so it
+    tells nothing about anyone; a valid token's first load marks its recipient opened."""
+    pk = recipient_from_open_token(token)
+    if pk is not None:
+        record_open(pk)
+    return HttpResponse(PIXEL, content_type="image/gif")

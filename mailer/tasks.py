@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from mailer import delivery, preparation
+from mailer import delivery, files, lifecycle, preparation, suppression
 from mailer.models import IdempotencyKey, Mail, SendRequest, Status
 
 logger = logging.getLogger(__name__)
@@ -62,4 +62,11 @@ def sweep() -> None:
             Exists(waiting)).values_list("pk", flat=True):
         delivery.finish_if_done(pk)
 
+    lifecycle.dispatch_due_reservations(now)
+    # Mails of a cancelled request that were on their way when it was cancelled.
+    for send_request in SendRequest.objects.filter(status=Status.CANCELLED).filter(
+            Exists(waiting)):
+        lifecycle.give_back(send_request, lifecycle.cancel_waiting_mails(send_request.pk, now))
+    suppression.expire_blocks(now)
+    files.forget_unused(now)
     IdempotencyKey.objects.filter(created__lt=now - IdempotencyKey.LIFETIME).delete()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +27,13 @@ class RequestFilterForm(forms.Form):
                              choices=[("", _("All tools")), *Tool.choices])
     request_id = forms.CharField(label=_("Request ID"), required=False, max_length=20)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
+def _duration(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 60:
+        return _("%(m)d min") % {"m": minutes}
+    return _("%(h)d h %(m)d min") % {"h": minutes // 60, "m": minutes % 60}
 
 
 def _progress(rows: list[SendRequest]) -> dict[int, dict[str, int]]:
@@ -59,6 +68,7 @@ def mailing_list(request: HttpRequest) -> HttpResponse:
     for row in shown:
         row.badge = STATUS_BADGES.get(row.status, "")
         row.progress = progress.get(row.pk)
+        row.late = _duration(row.late_by) if row.late_by else ""
     context = {
         "form": form, "rows": shown, "page": page, "has_next": len(rows) > PAGE_SIZE,
         "sending": bool(progress),
@@ -75,9 +85,3 @@ def mailing_list(request: HttpRequest) -> HttpResponse:
 def templates(request: HttpRequest) -> HttpResponse:
     rows = Template.objects.filter(project=request.project, deleted=None)
     return render(request, "mailer/templates.html", {"rows": rows})
-
-
-@project_view()
-@require_GET
-def unsubscribers(request: HttpRequest) -> HttpResponse:
-    return render(request, "mailer/unsubscribers.html")

@@ -53,7 +53,8 @@ def test_it_gives_every_screen_something_to_show(db):
     assert set(Template.objects.filter(project=login.project).values_list("name", flat=True)) \
         == {"welcome", "grade-change"}
     requests = SendRequest.objects.filter(project=login.project)
-    assert requests.count() == 4
+    assert requests.count() == 5
     assert requests.filter(reservation_at__isnull=False).count() == 1
+    assert requests.filter(advertising=True).count() == 1
     ensure_demo()
-    assert SendRequest.objects.filter(project=login.project).count() == 4
+    assert SendRequest.objects.filter(project=login.project).count() == 5

@@ -77,7 +77,7 @@ def test_a_worker_delivers_individual_and_general_requests(api, sink, worker_fac
     kim = SandboxMessage.objects.get(rcpt_tos=["kim@example.com"]).content()
     assert dict(kim.headers)["Subject"] == "Hi 7"
     assert dict(kim.headers)["To"] == "김민수 <kim@example.com>"
-    assert kim.html == "<p>Hello 김민수, 7</p>"
+    assert kim.html.startswith("<p>Hello 김민수, 7</p><img src=")  # and the tracking image
     assert kim.text.strip() == "Hello 김민수, 7"
 
     general = _finished(general, 60)

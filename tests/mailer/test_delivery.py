@@ -6,17 +6,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from console.models import SandboxMessage
-from console.sink import start_sink, stop_sink
 from mailer import delivery
 from mailer.models import Mail, Recipient, SendBlock, SendRequest, Status, Unsubscriber
 from mailer.result_codes import ResultCode, classify_error
 from mailer.tasks import prepare_request
-from tests.factories import free_port
-from tests.mailer.factories import accepted_request, recipients
+from tests.mailer.factories import accepted_request, recipients, sent_request
 
 SIM = "simulator.outbound.test"
 
@@ -44,24 +41,8 @@ EXAMPLE_2 = {
 }
 
 
-@pytest.fixture
-def sink(transactional_db, settings):
-    port = free_port()
-    controller = start_sink("127.0.0.1", port)
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield port
-    stop_sink(controller)
-
-
 def _send(project, **body) -> SendRequest:
-    send_request = accepted_request(project, **body)
-    prepare_request.apply(kwargs={"request_pk": send_request.pk})
-    delivery.deliver(send_request.pk)
-    send_request.refresh_from_db()
-    return send_request
+    return sent_request(project, **body)
 
 
 def _delivered(address: str) -> list[SandboxMessage]:

@@ -87,3 +87,15 @@ def test_it_lists_templates(owner_client, project):
                             sender_address="a@company.com")
     response = owner_client.get(f"/projects/{project.slug}/templates/")
     assert b"welcome" in response.content
+
+
+def test_it_says_when_a_reservation_went_out_late(owner_client, project):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    late = accepted_request(project)
+    now = timezone.now()
+    SendRequest.objects.filter(pk=late.pk).update(
+        status=Status.SENDING, reservation_at=now - timedelta(minutes=75), dispatched_at=now)
+    assert b"sent 1 h 15 min late" in owner_client.get(_url(project)).content

@@ -1,0 +1,153 @@
+"""Attachments: checking uploads (size, extension, content, inside zip archives), keeping them
+under FILES_DIR, and finding them again by fileId for a send request."""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import secrets
+import zipfile
+from datetime import datetime, timedelta
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from console.models import Project
+from mailer.models import AttachmentFile
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_MAIL_BYTES = 20 * 1024 * 1024
+REFUSED_EXTENSIONS = frozenset({
+    "bat", "cmd", "com", "cpl", "exe", "scr", "js", "vbs", "ocx", "pif", "msi", "efi", "fon",
+    "drv", "dll", "sys", "app", "dmg", "ipa", "apk", "jar", "wsh", "reg", "hlp", "lnk", "wsf",
+    "scf", "swf", "cab",
+})
+# What executables start with, whatever they are called.
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf",
+                    b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
+ZIP_MAGIC = b"PK\x03\x04"
+MAX_ZIP_DEPTH = 3
+
+
+class Unacceptable(ValueError):
+    """The file cannot be attached; the message says why."""
+
+
+def _extension(name: str) -> str:
+    suffix = PurePosixPath(name.replace("\\", "/")).suffix
+    return suffix[1:].lower()
+
+
+def _check_zip(data: bytes, name: str, depth: int) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, RuntimeError) as error:
+        raise Unacceptable(f"{name}: not a readable zip archive ({error})") from None
+    for entry in entries:
+        inner = entry.filename
+        if _extension(inner) in REFUSED_EXTENSIONS:
+            raise Unacceptable(f"{name} contains {inner}, and .{_extension(inner)} files "
+                               "cannot be attached")
+        if depth < MAX_ZIP_DEPTH and _extension(inner) == "zip" and \
+                entry.file_size <= MAX_FILE_BYTES:
+            _check_zip(archive.read(entry), f"{name}/{inner}", depth + 1)
+
+
+def check_file(name: str, data: bytes) -> str:
+    """The content type to send the file with; Unacceptable if it must not be attached."""
+    if not name or name in (".", ".."):
+        raise Unacceptable("a file needs a name")
+    if len(data) > MAX_FILE_BYTES:
+        raise Unacceptable(f"{name} is {len(data) / 1024 / 1024:.1f} MB; a file can be at "
+                           "most 10 MB")
+    extension = _extension(name)
+    if extension in REFUSED_EXTENSIONS:
+        raise Unacceptable(f".{extension} files cannot be attached ({name})")
+    if data.startswith(EXECUTABLE_MAGIC):
+        raise Unacceptable(f"{name} is a program, which cannot be attached")
+    if extension == "zip" or data.startswith(ZIP_MAGIC):
+        _check_zip(data, name, 1)
+    guessed, _encoding = mimetypes.guess_type(name, strict=False)
+    return guessed or "application/octet-stream"
+
+
+def _storage(project: Project) -> Path:
+    folder = Path(settings.FILES_DIR) / str(project.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store(project: Project, uploads: list[UploadedFile]) -> tuple[str, list[AttachmentFile]]:
+    """Check every upload first (all or nothing), then keep them under one tempRequestId."""
+    checked = []
+    for upload in uploads:
+        name = Path((upload.name or "").replace("\\", "/")).name
+        if upload.size is not None and upload.size > MAX_FILE_BYTES:
+            raise Unacceptable(f"{name} is {upload.size / 1024 / 1024:.1f} MB; a file can be "
+                               "at most 10 MB")
+        data = upload.read()
+        checked.append((name, check_file(name, data), data))
+    temp_request_id = secrets.token_hex(10)
+    folder = _storage(project)
+    stored = []
+    for name, content_type, data in checked:
+        file_id = secrets.token_hex(12)
+        path = folder / file_id
+        path.write_bytes(data)
+        stored.append(AttachmentFile.objects.create(
+            project=project, temp_request_id=temp_request_id, file_id=file_id, file_name=name,
+            content_type=content_type, size=len(data), path=str(path)))
+    return temp_request_id, stored
+
+
+def delete_group(project: Project, temp_request_id: str) -> list[AttachmentFile]:
+    files = list(AttachmentFile.objects.filter(project=project,
+                                               temp_request_id=temp_request_id))
+    for attachment in files:
+        Path(attachment.path).unlink(missing_ok=True)
+    AttachmentFile.objects.filter(pk__in=[f.pk for f in files]).delete()
+    return files
+
+
+def attachments_for(project: Project, file_ids: list[str]) -> list[AttachmentFile]:
+    """The project's files with these IDs, in that order; ValueError if one is unknown or
+    together they pass 20 MB."""
+    wanted = list(dict.fromkeys(file_ids))
+    found = {f.file_id: f for f in AttachmentFile.objects.filter(project=project,
+                                                                  file_id__in=wanted)}
+    unknown = [file_id for file_id in wanted if file_id not in found]
+    if unknown:
+        raise ValueError(f"unknown file ID {unknown[0]!r}")
+    files = [found[file_id] for file_id in wanted]
+    total = sum(f.size for f in files)
+    if total > MAX_MAIL_BYTES:
+        raise ValueError(f"the files add up to {total / 1024 / 1024:.1f} MB; a mail can carry "
+                         "at most 20 MB")
+    return files
+
+
+def read(attachment: AttachmentFile) -> bytes:
+    return Path(attachment.path).read_bytes()
+
+
+UNUSED_FILES_KEPT = timedelta(days=7)
+
+
+def forget_unused(now: datetime) -> int:
+    """Delete uploads older than a week that no request waiting or sending still needs."""
+    from mailer.models import SendRequest, Status
+
+    needed = set()
+    for ids in SendRequest.objects.filter(
+            status__in=[Status.PREPARING, Status.READY, Status.SENDING]).exclude(
+            attach_file_ids=[]).values_list("attach_file_ids", flat=True):
+        needed.update(ids)
+    old = AttachmentFile.objects.filter(created__lt=now - UNUSED_FILES_KEPT).exclude(
+        file_id__in=needed)
+    rows = list(old)
+    for attachment in rows:
+        Path(attachment.path).unlink(missing_ok=True)
+    AttachmentFile.objects.filter(pk__in=[a.pk for a in rows]).delete()
+    return len(rows)

@@ -1,0 +1,87 @@
+"""The unsubscriber and send-block lists: adding and removing by hand, expiry of blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from addressbook.addresses import is_valid_address, normalise_address
+from console.models import Project
+from mailer.models import MailerSettings, SendBlock, SendBlockHistory, Unsubscriber
+
+MIN_SEND_BLOCK_HOURS = 168
+MAX_SEND_BLOCK_HOURS = 24 * 365
+
+
+@dataclass(frozen=True)
+class Changed:
+    """{count, requestCount, ignoreCount} of the API."""
+
+    count: int
+    request_count: int
+    ignore_count: int
+
+    def as_api(self) -> dict:
+        return {"count": self.count, "requestCount": self.request_count,
+                "ignoreCount": self.ignore_count}
+
+
+def _clean(addresses: list[str]) -> list[str]:
+    return list(dict.fromkeys(normalise_address(a) for a in addresses
+                              if is_valid_address(a.strip())))
+
+
+def add_unsubscribers(project: Project, addresses: list[str]) -> Changed:
+    """Register addresses by hand (isRegByManager); invalid ones and those already listed are
+    ignored."""
+    wanted = _clean(addresses)
+    existing = set(Unsubscriber.objects.filter(project=project, address__in=wanted)
+                   .values_list("address", flat=True))
+    new = [a for a in wanted if a not in existing]
+    Unsubscriber.objects.bulk_create(
+        [Unsubscriber(project=project, address=a, is_reg_by_manager=True) for a in new],
+        ignore_conflicts=True)
+    return Changed(len(new), len(addresses), len(addresses) - len(new))
+
+
+def remove_unsubscribers(project: Project, addresses: list[str]) -> Changed:
+    wanted = _clean(addresses)
+    removed, _by_model = Unsubscriber.objects.filter(project=project,
+                                                     address__in=wanted).delete()
+    return Changed(removed, len(addresses), len(addresses) - removed)
+
+
+def unblock(project: Project, address: str) -> bool:
+    """Take an address off the send-block list by hand."""
+    address = normalise_address(address)
+    with transaction.atomic():
+        removed, _by_model = SendBlock.objects.filter(project=project, address=address).delete()
+        if removed:
+            SendBlockHistory.objects.create(project=project, address=address,
+                                            action=SendBlockHistory.Action.UNBLOCK,
+                                            requester=SendBlockHistory.Requester.USER)
+    return bool(removed)
+
+
+def expire_blocks(now: datetime | None = None) -> int:
+    """Blocks past their time leave the list, and the history says so."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        expired = list(SendBlock.objects.select_for_update().filter(blocked_until__lte=now))
+        SendBlockHistory.objects.bulk_create([SendBlockHistory(
+            project_id=b.project_id, address=b.address, action=SendBlockHistory.Action.EXPIRE,
+            requester=SendBlockHistory.Requester.SYSTEM, created=now) for b in expired])
+        SendBlock.objects.filter(pk__in=[b.pk for b in expired]).delete()
+    return len(expired)
+
+
+def set_send_block_hours(project: Project, hours: int) -> None:
+    if not MIN_SEND_BLOCK_HOURS <= hours <= MAX_SEND_BLOCK_HOURS:
+        raise ValueError(f"the send-block time is {MIN_SEND_BLOCK_HOURS} to "
+                         f"{MAX_SEND_BLOCK_HOURS} hours")
+    row, _created = MailerSettings.objects.get_or_create(project=project)
+    row.send_block_hours = hours
+    row.save(update_fields=["send_block_hours"])
