@@ -27,6 +27,7 @@ from addressbook.forms import (
 from addressbook.models import Address, AddressBook, AddressImport, GroupMember, RecipientGroup
 from console.access import project_view
 from console.models import Membership
+from console.partials import page_or_fragment
 
 PAGE_SIZE = 20
 CHANGED = "addressbook-changed"  # the event on which the tree and the list reload
@@ -41,13 +42,6 @@ def _chosen_group(request: HttpRequest) -> RecipientGroup | None:
     form = BookFilterForm(request.GET)
     sid = form.cleaned_data.get("group") if form.is_valid() else None
     return _get_group(request, sid) if sid else None
-
-
-def _partial(request: HttpRequest, template: str, fragment: str) -> str:
-    """The fragment for htmx requests, the whole page otherwise (history restores too)."""
-    if request.htmx and not request.htmx.history_restore_request:
-        return f"{template}#{fragment}"
-    return template
 
 
 def _book_url(request: HttpRequest, group: RecipientGroup | None = None) -> str:
@@ -92,7 +86,8 @@ def address_book(request: HttpRequest) -> HttpResponse:
                                                initial={"name": group.name}),
     }
     fragment = "address-list" if request.htmx.target == "address-list" else "book"
-    return render(request, _partial(request, "addressbook/address_book.html", fragment), context)
+    return render(request, page_or_fragment(request, "addressbook/address_book.html", fragment),
+                  context)
 
 
 @project_view(Membership.Role.SENDER)
@@ -103,11 +98,11 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         group = _chosen_group(request)
         form = RegisterForm(project=request.project, initial={"group": group})
-        return render(request, _partial(request, template, "register-dialog"),
+        return render(request, page_or_fragment(request, template, "register-dialog"),
                       {"form": form, "group": group})
     form = RegisterForm(request.POST, request.FILES, project=request.project)
     if not form.is_valid():
-        return render(request, _partial(request, template, "register-form"),
+        return render(request, page_or_fragment(request, template, "register-form"),
                       {"form": form, "group": form.cleaned_data.get("group")})
     group = form.cleaned_data["group"]
     if form.cleaned_data["file"]:
@@ -140,7 +135,8 @@ def _registered_message(summary: dict) -> str:
 @vary_on_headers("HX-Request")
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(AddressImport, project=request.project, pk=pk)
-    response = render(request, _partial(request, "addressbook/import.html", "import-progress"),
+    response = render(request,
+                      page_or_fragment(request, "addressbook/import.html", "import-progress"),
                       {"job": job})
     if request.htmx and not job.is_active:
         trigger_client_event(response, CHANGED)
@@ -214,7 +210,7 @@ def edit_groups(request: HttpRequest) -> HttpResponse:
         form = _ticked_to_add(request, created)
     # The list's [Edit group] opens the dialog; the dialog's own buttons redraw its form.
     fragment = "edit-form" if {"apply", "create"} & set(request.POST) else "edit-dialog"
-    response = render(request, _partial(request, "addressbook/edit_groups.html", fragment),
+    response = render(request, page_or_fragment(request, "addressbook/edit_groups.html", fragment),
                       {"form": form, **_selection(form)})
     return trigger_client_event(response, CHANGED) if created else response
 

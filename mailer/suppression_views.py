@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from console.access import Role, project_view
+from console.partials import page_or_fragment
 from mailer import suppression
 from mailer.forms import AddressesForm, SearchForm
 from mailer.models import SendBlock, Unsubscriber
@@ -31,9 +32,7 @@ def _list(request: HttpRequest, rows, template: str, extra: dict) -> HttpRespons
     if data.get("q"):
         rows = rows.filter(address__contains=data["q"].strip().lower())
     context = {"form": form, **_page(rows, data), **extra}
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#rows"
-    return render(request, template, context)
+    return render(request, page_or_fragment(request, template, "rows"), context)
 
 
 @project_view()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from console.access import project_view
+from console.partials import page_or_fragment
 from mailer.models import Mail, SendRequest, Status, Template, Tool
 
 PAGE_SIZE = 20
@@ -74,10 +75,8 @@ def mailing_list(request: HttpRequest) -> HttpResponse:
         "sending": bool(progress),
         "any_request": rows or SendRequest.objects.filter(project=request.project).exists(),
     }
-    template = "mailer/mailing_list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#request-list"
-    return render(request, template, context)
+    return render(request, page_or_fragment(request, "mailer/mailing_list.html", "request-list"),
+                  context)
 
 
 @project_view()

@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from console import exports
 from console.access import project_view
 from console.models import Export
+from console.partials import page_or_fragment
 
 LISTED = 20
 TEMPLATE = "console/exports.html"
@@ -65,10 +66,8 @@ def _as_fields(params: dict) -> list[tuple[str, str]]:
 @vary_on_headers("HX-Request")
 def export_list(request: HttpRequest) -> HttpResponse:
     found, params = _exporter_and_params(request, request.GET)
-    template = TEMPLATE
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#export-dialog"
-    return render(request, template, _listed(request, found, params))
+    return render(request, page_or_fragment(request, TEMPLATE, "export-dialog"),
+                  _listed(request, found, params))
 
 
 @project_view()

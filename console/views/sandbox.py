@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from console.access import project_view
 from console.models import SandboxMessage
+from console.partials import page_or_fragment
 
 PAGE_SIZE = 25
 
@@ -51,10 +52,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         messages = messages.filter(Q(subject__icontains=data["q"]) |
                                    Q(rcpt_tos__icontains=data["q"]))
     page = Paginator(messages, PAGE_SIZE).get_page(data.get("page") or 1)
-    template = "console/sandbox.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#message-list"
-    return render(request, template, {"form": form, "page": page})
+    return render(request, page_or_fragment(request, "console/sandbox.html", "message-list"),
+                  {"form": form, "page": page})
 
 
 @project_view()
@@ -62,10 +61,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def message(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_message(request, pk)
-    template = "console/sandbox_message.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#message-detail"
-    return render(request, template, {"item": item, "content": item.content()})
+    return render(request,
+                  page_or_fragment(request, "console/sandbox_message.html", "message-detail"),
+                  {"item": item, "content": item.content()})
 
 
 @project_view()

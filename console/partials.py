@@ -1,0 +1,12 @@
+"""Which template an htmx request gets: one fragment of the page ({% partialdef %}), except a
+history restore, which needs the whole page like a plain request."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+
+def page_or_fragment(request: HttpRequest, template: str, fragment: str) -> str:
+    if request.htmx and not request.htmx.history_restore_request:
+        return f"{template}#{fragment}"
+    return template
