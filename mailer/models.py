@@ -81,15 +81,10 @@ class Template(models.Model):
         return self.name
 
 
-class SendRequestQuerySet(models.QuerySet):
-    def for_project(self, project: Project) -> SendRequestQuerySet:
-        return self.filter(project=project)
-
-
-class SendRequestManager(models.Manager.from_queryset(SendRequestQuerySet)):
+class SendRequestManager(models.Manager):
     """Leaves the recipients payload out of every query unless it is asked for by name."""
 
-    def get_queryset(self) -> SendRequestQuerySet:
+    def get_queryset(self) -> models.QuerySet:
         return super().get_queryset().defer("payload")
 
 
@@ -193,10 +188,6 @@ class SendRequest(models.Model):
         if self.send_started_at and self.finished_at:
             return self.finished_at - self.send_started_at
         return None
-
-    @property
-    def is_reserved(self) -> bool:
-        return self.reservation_at is not None
 
 
 class Mail(models.Model):

@@ -31,7 +31,7 @@ from mailer.models import (
     final_status,
 )
 from mailer.result_codes import ResultCode
-from mailer.substitution import METADATA_NAMES, CompiledText
+from mailer.substitution import CompiledText, unknown_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class TagCheck:
         title = CompiledText.compile(send_request.title)
         body = CompiledText.compile(send_request.body)
         self.user_tags = title.user_tags() | body.user_tags()
-        self.unknown_metadata = (title.metadata_tags() | body.metadata_tags()) - METADATA_NAMES
+        self.unknown_metadata = unknown_metadata(send_request.title, send_request.body)
         self.request_parameters = set(send_request.parameters)
 
     def resolvable(self, recipient: dict) -> bool:
