@@ -320,12 +320,14 @@ def _settle_mail(mail: ClaimedMail, outcomes: dict[int, Outcome], now: datetime,
 
 def record(send_request: SendRequest, token: str,
            results: list[tuple[ClaimedMail, dict[int, Outcome]]],
-           still_claimed: list[int]) -> None:
+           still_claimed: list[int], send_block_hours: int | None = None) -> None:
     """Write a batch of outcomes, for the mails whose lease is still ours; extend the lease of
-    the claimed mails not sent yet."""
+    the claimed mails not sent yet. The request's status is read each time: a cancel turns
+    what would be retried into CANCELED_MAIL."""
     now = timezone.now()
-    hours = MailerSettings.for_project(send_request.project_id).send_block_hours
-    block_until = now + timedelta(hours=hours)
+    if send_block_hours is None:
+        send_block_hours = MailerSettings.for_project(send_request.project_id).send_block_hours
+    block_until = now + timedelta(hours=send_block_hours)
     status = SendRequest.objects.filter(pk=send_request.pk).values_list("status",
                                                                         flat=True).first()
     cancelled = status == Status.CANCELLED
@@ -381,6 +383,7 @@ def deliver(request_pk: int) -> None:
     if send_request is None or send_request.status != Status.SENDING:
         return
     renderer = RequestRenderer(send_request)
+    send_block_hours = MailerSettings.for_project(send_request.project_id).send_block_hours
     connection = relay_connection()
     token = secrets.token_hex(16)
     deadline = time.monotonic() + settings.MAILER_TIME_SLICE_SECONDS
@@ -400,11 +403,12 @@ def deliver(request_pk: int) -> None:
         for index, mail in enumerate(batch):
             results.append((mail, send_mail(connection, renderer, mail)))
             if len(results) >= flush_size or time.monotonic() - last_flush >= 0.5:
-                record(send_request, token, results, [m.pk for m in batch[index + 1:]])
+                record(send_request, token, results, [m.pk for m in batch[index + 1:]],
+                       send_block_hours)
                 results = []
                 last_flush = time.monotonic()
         if results:
-            record(send_request, token, results, [])
+            record(send_request, token, results, [], send_block_hours)
     if out_of_time:
         nudge_delivery(request_pk)  # let other requests' tasks have the worker in between
     elif not finish_if_done(request_pk):
