@@ -154,11 +154,10 @@ def _filter_requests(project, filters: RequestFilters) -> QuerySet[SendRequest]:
     if filters.templateSid is not None:
         requests = requests.filter(template_id=filters.templateSid)
     if filters.senderAddress:
-        requests = requests.filter(sender_address__iexact=filters.senderAddress.strip())
+        requests = requests.from_sender(filters.senderAddress)
     if filters.recipientAddress:
         requests = requests.filter(Exists(Recipient.objects.filter(
-            project=project, address__iexact=filters.recipientAddress.strip(),
-            request=OuterRef("pk"))))
+            project=project, request=OuterRef("pk")).to_address(filters.recipientAddress)))
     statuses = _statuses(filters.sendStatus)
     if statuses:
         requests = requests.filter(status__in=statuses)
@@ -247,7 +246,8 @@ def request_mails(request: HttpRequest, request_id: str, filters: Query[MailFilt
     if statuses:
         mails = mails.filter(status__in=statuses)
     if filters.recipientAddress:
-        mails = mails.filter(recipients__address__iexact=filters.recipientAddress.strip())
+        mails = mails.filter(pk__in=Recipient.objects.filter(request=send_request).to_address(
+            filters.recipientAddress).values("mail_id"))
     sort = parse_sort(filters.sort, MAIL_SORT, [("mailId", "ASC")])
     renderer = RequestRenderer(send_request, for_sending=False)
     page = spring_page(mails, filters.page, filters.size, sort, MAIL_SORT, lambda row: row)

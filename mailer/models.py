@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,10 +82,17 @@ class Template(models.Model):
         return self.name
 
 
-class SendRequestManager(models.Manager):
+class SendRequestQuerySet(models.QuerySet):
+    def from_sender(self, address: str) -> SendRequestQuerySet:
+        """Case-insensitively, through the (project, lower(sender_address)) index."""
+        return self.alias(sender_lower=Lower("sender_address")).filter(
+            sender_lower=address.strip().lower())
+
+
+class SendRequestManager(models.Manager.from_queryset(SendRequestQuerySet)):
     """Leaves the recipients payload out of every query unless it is asked for by name."""
 
-    def get_queryset(self) -> models.QuerySet:
+    def get_queryset(self) -> SendRequestQuerySet:
         return super().get_queryset().defer("payload")
 
 
@@ -144,7 +152,7 @@ class SendRequest(models.Model):
         indexes = [
             models.Index(fields=["project", "-created"], name="request_project_created"),
             models.Index(fields=["project", "status", "-created"], name="request_project_status"),
-            models.Index(fields=["project", "sender_address", "-created"],
+            models.Index(F("project"), Lower("sender_address"), F("created").desc(),
                          name="request_project_sender"),
             models.Index(fields=["project", "template", "-created"],
                          name="request_project_template"),
@@ -242,6 +250,13 @@ class RecipientType(models.TextChoices):
     BCC = "B", _("Bcc")
 
 
+class RecipientQuerySet(models.QuerySet):
+    def to_address(self, address: str) -> RecipientQuerySet:
+        """Case-insensitively, through the (project, lower(address)) index."""
+        return self.alias(address_lower=Lower("address")).filter(
+            address_lower=address.strip().lower())
+
+
 class Recipient(models.Model):
     # project and request are indexed by the composite indexes below; mail by its FK index.
     project = models.ForeignKey(Project, models.CASCADE, related_name="+", db_index=False)
@@ -265,12 +280,14 @@ class Recipient(models.Model):
     possible_duplicate = models.BooleanField(default=False)
     opened_at = models.DateTimeField(null=True, blank=True)  # the first open
 
+    objects = RecipientQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
         indexes = [
             models.Index(fields=["request", "result_code"], name="recipient_request_result"),
             models.Index(fields=["project", "-requested_at"], name="recipient_project_date"),
-            models.Index(fields=["project", "address", "-requested_at"],
+            models.Index(F("project"), Lower("address"), F("requested_at").desc(),
                          name="recipient_project_address"),
         ]
 

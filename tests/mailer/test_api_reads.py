@@ -227,3 +227,12 @@ def test_console_requests_are_listed_as_console(api, project, sent):
     SendRequest.objects.filter(pk=sent.pk).update(tool=Tool.CONSOLE)
     page = api.get("/api/v1/mails/requests", {**PERIOD, "dispatchType": "CONSOLE"}).json()
     assert page["content"][0]["dispatchType"] == "CONSOLE"
+
+
+def test_recipient_and_sender_filters_ignore_case(api, sent):
+    params = {**PERIOD, "recipientAddress": "USER000001@Example.COM",
+              "senderAddress": "Shop@Company.com"}
+    assert api.get("/api/v1/mails/requests", params).json()["totalElements"] == 1
+    mails = api.get(f"/api/v1/mails/requests/{sent.request_id}/mails",
+                    {"recipientAddress": "User000001@EXAMPLE.com"}).json()
+    assert [m["representativeRecipient"] for m in mails["content"]] == ["user000001@example.com"]
