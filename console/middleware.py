@@ -14,7 +14,7 @@ from console.models import Profile
 
 API_PREFIX = "/api/v1/"
 # Endpoints that take multipart/form-data instead of JSON.
-MULTIPART_API_PATHS = ("/api/v1/files", "/api/v1/template/import")
+MULTIPART_API_PATHS = ("/api/v1/files",)
 
 
 class UserPreferencesMiddleware:
