@@ -11,24 +11,21 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import logging
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import chain, islice
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from addressbook import book
 from addressbook.addresses import AddressList
 from addressbook.models import AddressImport, RecipientGroup
+from console import jobs
 from console.models import Project
-
-logger = logging.getLogger(__name__)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 1_048_576  # Excel's own limit per sheet
@@ -37,9 +34,6 @@ EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 FORMULA_START = ("=", "+", "-", "@")
 SNIFF_BYTES = 64 * 1024
 PROGRESS_EVERY = 5_000
-RENUDGE_AFTER = timedelta(minutes=1)
-MAX_ATTEMPTS = 3
-Status = AddressImport.Status
 
 
 class ImportRefused(Exception):
@@ -96,8 +90,8 @@ def _encoding(data: bytes, *, final: bool) -> str | None:
     return None
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list, float]]:
-    """(row number, cells, share of the file read)."""
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list, int | None]]:
+    """(row number, cells, rows the file is expected to have)."""
     encoding = _encoding(data, final=True)
     if encoding is None:
         raise ImportRefused(_("The file is not a CSV text file: it contains binary data or an "
@@ -110,13 +104,13 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list, float]]:
     lines = max(text.count("\n"), 1)
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-            yield number, cells, min(number / lines, 1.0)
+            yield number, cells, max(lines, number)
     except csv.Error as error:
         raise ImportRefused(_("The CSV file cannot be read: %(error)s")
                             % {"error": error}) from None
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list, float]]:
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list, int | None]]:
     from openpyxl import load_workbook
 
     try:
@@ -126,17 +120,17 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list, float]]:
                               "CSV.")) from None
     try:
         sheet = workbook.worksheets[0]
-        total = sheet.max_row or 0
+        total = sheet.max_row or None  # None when the file does not declare its size
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(cells), min(number / total, 1.0) if total else 0.0
+            yield number, list(cells), max(total, number) if total else None
     finally:
         workbook.close()
 
 
-def _address_column(head: list[tuple[int, list, float]]) -> int:
+def _address_column(head: list[tuple[int, list, int | None]]) -> int:
     """The first column with an @ in the first rows: files may hold names or other data
     beside the addresses."""
-    for _number, cells, _done in head:
+    for _number, cells, _total in head:
         for index, cell in enumerate(cells):
             if isinstance(cell, str) and "@" in cell:
                 return index
@@ -153,14 +147,15 @@ def _looks_like_formula(cell: object) -> bool:
 
 
 def read_addresses(kind: str, data: bytes,
-                   progress: Callable[[float], None] = lambda done: None) -> AddressList:
+                   progress: Callable[[int, int | None], None] = lambda done, total: None,
+                   ) -> AddressList:
     """Every address of the file, checked, or ImportRefused. A first row without an @ is a
-    header; empty cells are skipped."""
+    header; empty cells are skipped. `progress` hears (rows read, rows expected) now and then."""
     rows = _csv_rows(data) if kind == "csv" else _xlsx_rows(data)
     head = list(islice(rows, 10))
     column = _address_column(head)
     found = AddressList()
-    for number, cells, done in chain(head, rows):
+    for number, cells, total in chain(head, rows):
         if number > MAX_ROWS:
             raise ImportRefused(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
         for cell in cells:
@@ -175,75 +170,49 @@ def read_addresses(kind: str, data: bytes,
         if text and not (number == 1 and "@" not in text):
             found.add(text, row=number)
         if number % PROGRESS_EVERY == 0:
-            progress(done)
+            progress(number, total)
     return found
 
 
 def start_file_import(project: Project, user, upload: UploadedFile, kind: str,
                       group: RecipientGroup | None) -> AddressImport:
     """Store a checked upload and queue its import into the book (and `group`)."""
-    from addressbook.tasks import run_import
-
     upload.seek(0)
     job = AddressImport.objects.create(
         project=project, requested_by=user, source=AddressImport.Source.FILE,
         file_name=(upload.name or "")[:255], file_kind=kind, content=upload.read(),
         group_name=group.name if group else "", payload={"group": group.pk if group else None})
-    run_import.delay_on_commit(import_id=job.pk)
+    jobs.start(job)
     return job
 
 
 def start_api_import(project: Project, user_id: int | None, addresses: list[str],
                      groups: list[tuple[RecipientGroup, list[str]]]) -> AddressImport:
     """Queue the addresses of a POST /address-book (checked and normalised)."""
-    from addressbook.tasks import run_import
-
     job = AddressImport.objects.create(
         project=project, requested_by_id=user_id, source=AddressImport.Source.API,
         rows=len(addresses) + sum(len(listed) for _group, listed in groups),
         payload={"addresses": addresses,
                  "groups": [{"sid": group.pk, "addresses": listed} for group, listed in groups]})
-    run_import.delay_on_commit(import_id=job.pk)
+    jobs.start(job)
     return job
 
 
-def _claim(import_id: int) -> AddressImport | None:
-    from django.db.models import F
-
-    if not AddressImport.objects.filter(pk=import_id, status=Status.QUEUED).update(
-            status=Status.RUNNING, updated=timezone.now(), attempts=F("attempts") + 1):
-        return None
-    return AddressImport.objects.select_related("project").get(pk=import_id)
-
-
-def _progress(job: AddressImport, percent: int) -> None:
-    AddressImport.objects.filter(pk=job.pk).update(progress=percent, updated=timezone.now())
-
-
-def _finish(job: AddressImport, status: str, **fields) -> None:
-    now = timezone.now()
-    AddressImport.objects.filter(pk=job.pk).update(
-        status=status, content=None, updated=now, finished=now,
-        progress=100 if status == Status.DONE else job.progress, **fields)
-
-
 def run(import_id: int) -> None:
-    """The worker's part: read, check, write in one transaction, summarise."""
-    job = _claim(import_id)
-    if job is None:
-        return  # gone, finished, or another worker has it
+    """The worker's part, on the job kit: read, check, write in one transaction, summarise."""
+    jobs.run(AddressImport, import_id, _run)
+
+
+def _run(job: AddressImport, progress: jobs.Progress) -> dict:
     try:
-        summary = _run_file(job) if job.source == AddressImport.Source.FILE else _run_api(job)
+        if job.source == AddressImport.Source.FILE:
+            return _run_file(job, progress)
+        return _run_api(job)
     except ImportRefused as refused:
-        _finish(job, Status.FAILED, error=str(refused))
-    except Exception:
-        logger.exception("address import %s failed", job.pk)
-        _finish(job, Status.FAILED, error=_("The import failed unexpectedly. Try again."))
-    else:
-        _finish(job, Status.DONE, **summary)
+        raise jobs.JobRefused(str(refused)) from None
 
 
-def _run_file(job: AddressImport) -> dict:
+def _run_file(job: AddressImport, progress: jobs.Progress) -> dict:
     group = None
     if job.payload.get("group") is not None:
         group = RecipientGroup.objects.filter(project=job.project,
@@ -252,13 +221,13 @@ def _run_file(job: AddressImport) -> dict:
             raise ImportRefused(_("The group %(name)s was deleted before the file was "
                                   "imported.") % {"name": job.group_name})
     found = read_addresses(job.file_kind, bytes(job.content or b""),
-                           progress=lambda done: _progress(job, int(done * 85)))
-    _progress(job, 90)
+                           progress=progress)
+    progress(found.received, force=True)
     result = book.register(job.project, found.valid, [group] if group else [])
     added = result.joined[group.pk] if group else result.new_addresses
     return {"rows": found.received, "added": added, "new_addresses": result.new_addresses,
             "duplicates": found.duplicates + len(found.valid) - added,
-            "invalid": found.invalid,
+            "invalid": found.invalid, "progress_total": found.received,
             "examples": {"invalid": found.invalid_examples,
                          "duplicates": found.duplicate_examples}}
 
@@ -275,22 +244,11 @@ def _run_api(job: AddressImport) -> dict:
             result = book.register(job.project, entry["addresses"], [group] if group else [])
             added += result.joined[group.pk] if group else result.new_addresses
             total.merge(result)
-    return {"added": added, "new_addresses": total.new_addresses}
+    return {"added": added, "new_addresses": total.new_addresses, "progress_done": job.rows,
+            "progress_total": job.rows}
 
 
-def sweep(now: datetime | None = None) -> None:
-    """Beat, every minute: run again imports whose worker stopped (the write is one
-    transaction, so nothing was half-written) and nudge those whose nudge was lost."""
-    from addressbook.tasks import run_import
-
-    now = now or timezone.now()
-    stalled = AddressImport.objects.filter(status=Status.RUNNING,
-                                           updated__lt=now - AddressImport.STALL)
-    stalled.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=Status.FAILED, content=None, finished=now, updated=now,
-        error=_("The import was interrupted several times."))
-    stalled.update(status=Status.QUEUED, updated=now)
-    for pk in AddressImport.objects.filter(status=Status.QUEUED,
-                                           updated__lt=now - RENUDGE_AFTER).values_list(
-            "pk", flat=True):
-        run_import.delay(import_id=pk)
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    """Beat, every minute: the job kit's sweep for imports (run again when their worker
+    stopped — the write is one transaction, so nothing was half-written)."""
+    return jobs.sweep(AddressImport, now)

@@ -4,7 +4,6 @@ book's own row (its write lock and address count) and background imports."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from console.models import Project
+from console.models import Job, JobStatus, Project
 
 # 1 to 100 characters of Hangul (syllables and jamo), letters, digits, ".", "_" and "-".
 GROUP_NAME = re.compile(r"^[0-9A-Za-z\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3._-]{1,100}$")
@@ -110,28 +109,26 @@ class GroupMember(models.Model):
         return f"{self.address_id} in {self.group_id}"
 
 
-class AddressImport(models.Model):
-    """Addresses registered in the background: an uploaded CSV or Excel file, or the addresses
-    of a POST /address-book (answered before they are written, like the cloud mailer's)."""
+class AddressImport(Job):
+    """Addresses registered in the background, on the job kit: an uploaded CSV or Excel file, or
+    the addresses of a POST /address-book (answered before they are written, like the cloud
+    mailer's). `file_name` is the name of the uploaded file; an import produces no file."""
 
-    STALL = timedelta(minutes=5)
+    TASK = "addressbook.run_import"
+    # The upload is only needed until the import has run.
+    END_FIELDS = {"content": None}
+    STATUS_LABELS = {JobStatus.RUNNING: _("Importing"), JobStatus.DONE: _("Done")}
+    FAILURE_MESSAGE = _("The import failed unexpectedly. Try again.")
+    INTERRUPTED_MESSAGE = _("The import was interrupted several times.")
 
     class Source(models.TextChoices):
         FILE = "file", _("File upload")
         API = "api", _("API")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Importing")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     project = models.ForeignKey(Project, models.CASCADE, related_name="address_imports")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
                                      blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    file_name = models.CharField(max_length=255, blank=True)
     file_kind = models.CharField(max_length=10, blank=True)  # csv or xlsx
     # The upload itself (≤ 10 MB), in the database so that a worker on any machine can read
     # it; cleared once the import has run.
@@ -139,26 +136,16 @@ class AddressImport(models.Model):
     group_name = models.CharField(max_length=100, blank=True)  # shown while it runs
     # File: {"group": sid or None}. API: {"addresses": [...], "groups": [{"sid", "addresses"}]}.
     payload = models.JSONField(default=dict)
-    progress = models.PositiveSmallIntegerField(default=0)  # percent
-    attempts = models.PositiveSmallIntegerField(default=0)
     rows = models.PositiveIntegerField(default=0)
     added = models.PositiveIntegerField(default=0)
     new_addresses = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     invalid = models.PositiveIntegerField(default=0)
     examples = models.JSONField(default=dict)  # {"invalid": [...], "duplicates": [...]}
-    error = models.TextField(blank=True)
-    created = models.DateTimeField(default=timezone.now)
-    updated = models.DateTimeField(default=timezone.now)  # the worker's heartbeat
-    finished = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
-        indexes = [models.Index(fields=["status", "updated"], name="address_import_by_status")]
+        indexes = [models.Index(fields=["status", "heartbeat"], name="address_import_by_status")]
 
     def __str__(self) -> str:
         return self.file_name or f"{self.get_source_display()} import {self.pk}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from celery import shared_task
 
 from addressbook import imports
+from addressbook.models import AddressImport
 
 
-@shared_task(name="addressbook.run_import")
-def run_import(*, import_id: int) -> None:
-    imports.run(import_id)
+@shared_task(name=AddressImport.TASK)
+def run_import(*, job_id: int) -> None:
+    imports.run(job_id)
 
 
 @shared_task(name="addressbook.sweep_imports")

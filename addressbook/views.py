@@ -27,6 +27,7 @@ from addressbook.forms import (
 from addressbook.models import Address, AddressBook, AddressImport, GroupMember, RecipientGroup
 from console.access import project_view
 from console.models import Membership
+from console.paging import Page, page_of
 from console.partials import page_or_fragment
 
 PAGE_SIZE = 20
@@ -49,22 +50,21 @@ def _book_url(request: HttpRequest, group: RecipientGroup | None = None) -> str:
     return f"{url}?group={group.pk}" if group else url
 
 
-def _rows(request: HttpRequest, group: RecipientGroup | None, query: str, page: int) -> list:
-    """One page of addresses (and one more, to know whether there is a next page: no COUNT
-    over a million rows), each with the names of its groups."""
+def _rows(request: HttpRequest, group: RecipientGroup | None, query: str, page: int) -> Page:
+    """One page of addresses (no COUNT over a million rows), each with its groups' names."""
     addresses = Address.objects.filter(project=request.project)
     if group is not None:
         addresses = addresses.filter(groupmember__group=group)
     if query:
         addresses = addresses.filter(address__startswith=normalise_address(query))
-    rows = list(addresses.order_by("address")[(page - 1) * PAGE_SIZE:page * PAGE_SIZE + 1])
+    found = page_of(addresses.order_by("address"), page, PAGE_SIZE)
     names: dict[int, list[str]] = {}
-    for address_id, name in (GroupMember.objects.filter(address__in=rows[:PAGE_SIZE])
+    for address_id, name in (GroupMember.objects.filter(address__in=found.rows)
                              .order_by("group__name").values_list("address_id", "group__name")):
         names.setdefault(address_id, []).append(name)
-    for row in rows:
+    for row in found.rows:
         row.group_names = names.get(row.pk, [])
-    return rows
+    return found
 
 
 @project_view()
@@ -77,8 +77,7 @@ def address_book(request: HttpRequest) -> HttpResponse:
     page, query = data.get("page") or 1, data.get("q", "")
     rows = _rows(request, group, query, page)
     context = {
-        "form": form, "group": group, "rows": rows[:PAGE_SIZE], "page": page,
-        "has_next": len(rows) > PAGE_SIZE, "query": query,
+        "form": form, "group": group, **rows.context(), "query": query,
         "groups": RecipientGroup.objects.filter(project=request.project),
         "total": AddressBook.address_count_of(request.project),
         "group_form": GroupNameForm(project=request.project),

@@ -86,7 +86,7 @@ def run(concurrency: int = 2) -> dict:
                 break
             time.sleep(0.2)
         elapsed = time.perf_counter() - started
-        sent = Recipient.objects.filter(request=send_request, result_code="MAIL_SENT").count()
+        sent = Recipient.objects.filter(send_request=send_request, result_code="MAIL_SENT").count()
     rate = RECIPIENTS / elapsed
     return {
         "benchmark": "B1", "recipients": RECIPIENTS, "worker_processes": concurrency,

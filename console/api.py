@@ -1,4 +1,6 @@
-"""The /api/v1 NinjaAPI: signature-v2 authentication, the error bodies and the routers of the apps.
+"""What every /api/v1 endpoint shares: signature-v2 authentication, the caller and its role, the
+error bodies, Spring pages, date objects and list parameters. The API root that mounts the
+apps' routers is console/api_root.py (project wiring).
 
 Errors follow the cloud mailer: {"error": {"errorCode": "77102", "message": "…"}}; authentication
 failures answer 401 {"error": {"errorCode": "200", "message": "Authentication Failed",
@@ -10,6 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 import time
+import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -195,60 +198,74 @@ def _describe_validation_error(errors: list[dict[str, Any]]) -> str:
     return "; ".join(messages)
 
 
-api = NinjaAPI(
-    title="Outbound API",
-    version="1",
-    description="Compatible with the Cloud Outbound Mailer API v1. "
-    "Authenticate with the x-ncp-iam-access-key, x-ncp-apigw-timestamp and "
-    "x-ncp-apigw-signature-v2 headers.",
-    urls_namespace="api",
-    auth=SignatureV2(),
-    docs_url="/docs",
-    openapi_url="/openapi.json",
-)
+def make_api() -> NinjaAPI:
+    """The /api/v1 NinjaAPI with its authentication and error bodies, without routers (the API
+    root, console/api_root.py, mounts the apps' routers)."""
+    api = NinjaAPI(
+        title="Outbound API",
+        version="1",
+        description="Compatible with the Cloud Outbound Mailer API v1. "
+        "Authenticate with the x-ncp-iam-access-key, x-ncp-apigw-timestamp and "
+        "x-ncp-apigw-signature-v2 headers.",
+        urls_namespace="api",
+        auth=SignatureV2(),
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    api.add_exception_handler(SignatureError, _signature_error)
+    api.add_exception_handler(AuthenticationError, _authentication_error)
+    api.add_exception_handler(AuthorizationError, _authorization_error)
+    api.add_exception_handler(ApiError, _api_error)
+    api.add_exception_handler(ValidationError, _validation_error)
+    api.add_exception_handler(Http404, _not_found)
+    api.add_exception_handler(HttpError, _http_error)
+    api.add_exception_handler(RequestDataTooBig, _too_big)
+    api.add_exception_handler(Exception, _unexpected)
+    return api
 
 
-@api.exception_handler(SignatureError)
+# Paths under /api/v1 whose endpoints take multipart/form-data instead of JSON.
+MULTIPART_PREFIXES: set[str] = set()
+
+
+def mount(api: NinjaAPI, prefix: str, router, *, multipart: bool = False) -> None:
+    api.add_router(prefix, router)
+    if multipart:
+        MULTIPART_PREFIXES.add(prefix)
+
+
 def _signature_error(request: HttpRequest, exc: SignatureError) -> HttpResponse:
     return authentication_failed(str(exc))
 
 
-@api.exception_handler(AuthenticationError)
 def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return authentication_failed("Missing or invalid authentication headers")
 
 
-@api.exception_handler(AuthorizationError)
 def _authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
     return error_response(403, "No permission")
 
 
-@api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return error_response(exc.status, exc.message, exc.code)
 
 
-@api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return error_response(400, _describe_validation_error(exc.errors))
 
 
-@api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(400, "The resource was not found", "77103")
 
 
-@api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(exc.status_code, exc.message)
 
 
-@api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(413, "The request body is too large")
 
 
-@api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path)
     return error_response(500, "Internal server error")
@@ -268,8 +285,6 @@ def date_object(moment, time_zone: str) -> dict | None:
     """{utc, formattedDate, formattedDateTime} in the project's time zone."""
     if moment is None:
         return None
-    import zoneinfo
-
     local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
     return {
         "utc": int(moment.timestamp() * 1000),
@@ -326,12 +341,3 @@ def api_language(request: HttpRequest) -> str:
     if value.startswith("ja"):
         return "ja"
     return "en"
-
-
-# The apps' routers, by import path: console does not import the apps above it.
-api.add_router("/mails", "mailer.api.router")
-api.add_router("/files", "mailer.api_files.router")
-api.add_router("/unsubscribers", "mailer.api_suppression.unsubscribers")
-api.add_router("/send-block", "mailer.api_suppression.send_block")
-api.add_router("/config", "mailer.api_suppression.config")
-api.add_router("/address-book", "addressbook.api.router")

@@ -88,22 +88,27 @@ def insert_rows(model: type[models.Model], fields: Sequence[str],
 
 
 def update_rows(model: type[models.Model], fields: Sequence[str],
-                rows: Sequence[Sequence]) -> None:
-    """Set `fields` on many rows by primary key: each row is (pk, value, value, …)."""
+                rows: Sequence[Sequence], where: dict[str, object] | None = None) -> None:
+    """Set `fields` on many rows by primary key: each row is (pk, value, value, …). `where`
+    adds conditions of fixed values (a row that does not meet them is left as it is)."""
     if not rows:
         return
     columns = _columns(model, fields)
     table = model._meta.db_table
     assignments = ", ".join(f'"{field.column}" = %s' for field in columns)
     pk = model._meta.pk
+    conditions = [(model._meta.get_field(name), value) for name, value in (where or {}).items()]
+    condition_sql = "".join(f' AND "{field.column}" = %s' for field, _value in conditions)
+    condition_values = tuple(field.get_db_prep_save(value, connection)
+                             for field, value in conditions)
     values = [
-        (*prepared, pk.get_db_prep_save(row[0], connection))
+        (*prepared, pk.get_db_prep_save(row[0], connection), *condition_values)
         for row, prepared in zip(rows, _prepared(columns, (row[1:] for row in rows)),
                                  strict=True)
     ]
     with connection.cursor() as cursor:
         cursor.executemany(
-            f'UPDATE "{table}" SET {assignments} WHERE "{pk.column}" = %s',  # noqa: S608
+            f'UPDATE "{table}" SET {assignments} WHERE "{pk.column}" = %s{condition_sql}',  # noqa: S608
             values)
 
 

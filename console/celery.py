@@ -11,6 +11,7 @@ from celery.beat import PersistentScheduler
 from celery.signals import worker_process_init
 
 from console.gc_tuning import tune
+from console.heartbeat import record_beat_heartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
 
@@ -19,8 +20,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 logger = logging.getLogger(__name__)
-
-BEAT_HEARTBEAT_KEY = "outbound:beat:heartbeat"
 
 
 @worker_process_init.connect
@@ -32,8 +31,6 @@ class HeartbeatScheduler(PersistentScheduler):
     """The default scheduler, which also records in Redis when beat last ticked (health page)."""
 
     def tick(self, *args, **kwargs):
-        from console.health import record_beat_heartbeat
-
         try:
             record_beat_heartbeat(time.time())
         except Exception:  # Redis down: beat keeps scheduling, health shows it as unknown

@@ -1,39 +1,12 @@
-"""Template context of every console page: the navigation and the project switcher."""
+"""Template context of every console page: the navigation (declared by the apps, see
+console/navigation.py) and the project switcher."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
+from console import navigation
 from console.models import Membership
-
-# (key, label, url name, icon, the url names that light the entry up)
-NAVIGATION = [
-    ("mails", _("Mailing list"), "mailer:mailing_list", "mail", {"mailer:mailing_list"}),
-    ("templates", _("Templates"), "mailer:templates", "template", {"mailer:templates"}),
-    ("address_book", _("Address book"), "addressbook:address_book", "book",
-     {"addressbook:address_book", "addressbook:register", "addressbook:import_status",
-      "addressbook:edit_groups"}),
-    ("statistics", _("Statistics"), "stats:statistics", "chart", {"stats:statistics"}),
-    ("unsubscribers", _("Unsubscribers / Send block"), "mailer:unsubscribers", "block",
-     {"mailer:unsubscribers", "mailer:send_blocks"}),
-    ("settings", _("Settings"), "settings", "settings",
-     {"settings", "members", "api_keys", "mailer:sending_settings", "mailer:sending_domains"}),
-    ("sandbox", _("Sandbox inbox"), "sandbox", "inbox", {"sandbox", "sandbox_message"}),
-]
-
-
-def navigation(request: HttpRequest, project) -> list[dict]:
-    match = request.resolver_match
-    current = match.view_name if match else ""
-    return [
-        {"key": key, "label": label, "icon": icon, "active": current in names,
-         "url": reverse(url_name, kwargs={"project": project.slug})}
-        for key, label, url_name, icon, names in NAVIGATION
-        if key != "sandbox" or settings.SANDBOX_INBOX
-    ]
 
 
 def console(request: HttpRequest) -> dict:
@@ -54,5 +27,7 @@ def console(request: HttpRequest) -> dict:
         "project": project,
         "membership": getattr(request, "membership", None),
         "switcher_memberships": memberships,
-        "navigation": navigation(request, nav_project) if nav_project else [],
+        "navigation": navigation.menu(request, nav_project) if nav_project else [],
+        "settings_tabs": navigation.settings_tabs(bool(getattr(request, "membership", None)
+                                                      and request.membership.is_admin)),
     }

@@ -1,5 +1,6 @@
 """The generic asynchronous Excel export: apps register exporters, console builds their files in
-the background, lists them for 7 days, then expires them and deletes the files.
+the background on the job kit (console/jobs.py), lists them for 7 days, then expires them and
+deletes the files.
 
 An exporter is a function (project, params) → rows: first the header row, then the data rows.
 console imports no app: the apps call register_exporter() from their AppConfig.ready().
@@ -7,35 +8,28 @@ console imports no app: the apps call register_exporter() from their AppConfig.r
 
 from __future__ import annotations
 
-import logging
-import os
 import re
-import secrets
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from openpyxl import Workbook
 
+from console import jobs
 from console.models import Export, Project
-
-logger = logging.getLogger(__name__)
 
 Rows = Callable[[Project, dict], Iterable[Sequence[Any]]]
 
 # Excel's own limit per sheet; a larger export continues on another sheet.
 SHEET_ROWS = 1_048_576
 PROGRESS_EVERY = 5_000
-STALL = timedelta(minutes=10)
 # Files being created at once per project: more requests wait for these (a request is cheap to
 # make and each file costs a worker for a while).
 ACTIVE_LIMIT = 5
-RENUDGE_AFTER = timedelta(minutes=1)
 # Cells that spreadsheet programs would take for a formula (DESIGN §10); a leading apostrophe
 # makes them text. Tab and carriage return are on OWASP's list too.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -81,13 +75,11 @@ def busy(project: Project) -> bool:
 
 
 def request_export(project: Project, user, kind: str, params: dict) -> Export:
-    """Queue an export; the worker is nudged once the row is committed."""
-    from console.tasks import build_export
-
+    """Queue an export; a worker is nudged once the row is committed."""
     now = timezone.now()
     export = Export.objects.create(project=project, requested_by=user, kind=kind, params=params,
-                                   created=now, updated=now, expires=now + Export.LIFETIME)
-    build_export.delay_on_commit(export_id=export.pk)
+                                   created=now, heartbeat=now, expires=now + Export.LIFETIME)
+    jobs.start(export)
     return export
 
 
@@ -102,43 +94,27 @@ def neutralise(value: Any, time_zone: zoneinfo.ZoneInfo) -> Any:
     return value
 
 
-def _claim(export_id: int) -> Export | None:
-    now = timezone.now()
-    if not Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).update(
-            status=Export.Status.RUNNING, updated=now):
-        return None
-    return Export.objects.select_related("project").get(pk=export_id)
-
-
 def build(export_id: int) -> None:
-    """Write the export's file. Each row is read and written outside any transaction; the row
-    is updated every few thousand rows with the progress (also the worker's heartbeat)."""
-    export = _claim(export_id)
-    if export is None:
-        return  # gone, or another worker has it
+    """The worker's part (on the job kit): write the export's file."""
+    jobs.run(Export, export_id, _build)
+
+
+def _build(export: Export, progress: jobs.Progress) -> dict:
+    """Each row is read and written outside any transaction; the progress is reported every few
+    thousand rows (also the worker's heartbeat)."""
     found = exporter(export.kind)
-    folder = settings.VAR_DIR / "exports" / str(export.project_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    relative = f"{export.project_id}/{export.pk}-{secrets.token_hex(8)}.xlsx"
-    target = settings.VAR_DIR / "exports" / relative
-    partial = target.with_suffix(".part")
+    if found is None:
+        raise LookupError(f"no exporter for {export.kind!r}")
+    output = jobs.FileOutput(export, ".xlsx")
     try:
-        if found is None:
-            raise LookupError(f"no exporter for {export.kind!r}")
-        rows = _write(export, found, partial)
-        os.replace(partial, target)
+        rows = _write(export, found, output.partial, progress)
+        relative = output.commit()
     except Exception:
-        logger.exception("export %s failed", export.pk)
-        partial.unlink(missing_ok=True)
-        Export.objects.filter(pk=export.pk).update(
-            status=Export.Status.FAILED, error="The file could not be created.",
-            updated=timezone.now(), finished=timezone.now())
-        return
+        output.discard()
+        raise
     created = timezone.localtime(export.created, zoneinfo.ZoneInfo(export.project.time_zone))
-    Export.objects.filter(pk=export.pk).update(
-        status=Export.Status.DONE, progress=100, row_count=rows, file=relative,
-        file_name=f"{export.kind.replace('_', '-')}-{created:%Y%m%d-%H%M%S}.xlsx",
-        updated=timezone.now(), finished=timezone.now())
+    return {"progress_done": rows, "file": relative,
+            "file_name": f"{export.kind.replace('_', '-')}-{created:%Y%m%d-%H%M%S}.xlsx"}
 
 
 def _sheet_title(label: str, earlier: int) -> str:
@@ -146,10 +122,11 @@ def _sheet_title(label: str, earlier: int) -> str:
     return f"{title} {earlier + 1}" if earlier else title
 
 
-def _write(export: Export, found: Exporter, path) -> int:
+def _write(export: Export, found: Exporter, path, progress: jobs.Progress) -> int:
     project, params = export.project, export.params
     zone = zoneinfo.ZoneInfo(project.time_zone)
     total = found.total(project, params) if found.total else None
+    progress(0, total, force=True)
     workbook = Workbook(write_only=True)
     rows = iter(found.rows(project, params))
     header = [neutralise(cell, zone) for cell in next(rows)]
@@ -163,29 +140,14 @@ def _write(export: Export, found: Exporter, path) -> int:
         on_sheet += 1
         written += 1
         if written % PROGRESS_EVERY == 0:
-            progress = min(99, written * 100 // total) if total else 0
-            Export.objects.filter(pk=export.pk).update(progress=progress, row_count=written,
-                                                       updated=timezone.now())
+            progress(written)
     if sheet is None:  # no data rows: the header alone
         workbook.create_sheet(_sheet_title(found.label, 0)).append(header)
     workbook.save(path)
     return written
 
 
-def sweep(now: datetime | None = None) -> None:
-    """Beat, every minute: expire exports after 7 days and delete their files; fail exports
-    whose worker stopped reporting; nudge again those whose nudge was lost."""
-    from console.tasks import build_export
-
-    now = now or timezone.now()
-    for export in Export.objects.filter(expires__lte=now).exclude(status=Export.Status.EXPIRED):
-        if export.file:
-            export.path.unlink(missing_ok=True)
-        Export.objects.filter(pk=export.pk).update(status=Export.Status.EXPIRED, file="",
-                                                   updated=now)
-    Export.objects.filter(status=Export.Status.RUNNING, updated__lt=now - STALL).update(
-        status=Export.Status.FAILED, error="The export was interrupted; request it again.",
-        finished=now)
-    for pk in Export.objects.filter(status=Export.Status.QUEUED,
-                                    created__lt=now - RENUDGE_AFTER).values_list("pk", flat=True):
-        build_export.delay(export_id=pk)
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    """Beat, every minute: the job kit's sweep for exports (retried when their worker stopped,
+    expired after 7 days with their files deleted)."""
+    return jobs.sweep(Export, now)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import redis
 from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from console.celery import BEAT_HEARTBEAT_KEY, app
+from console.celery import app
+from console.heartbeat import last_beat, redis_client
 
 # Beat ticks at least every CELERY_BEAT_MAX_LOOP_INTERVAL seconds; allow a few missed ticks.
 BEAT_STALE_SECONDS = 30
@@ -22,14 +22,6 @@ class Check:
     label: str
     up: bool
     detail: str
-
-
-def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-
-
-def record_beat_heartbeat(now: float) -> None:
-    redis_client().set(BEAT_HEARTBEAT_KEY, str(now), ex=3600)
 
 
 def check_database() -> Check:
@@ -62,12 +54,12 @@ def check_worker() -> Check:
 
 def check_beat() -> Check:
     try:
-        value = redis_client().get(BEAT_HEARTBEAT_KEY)
+        value = last_beat()
     except Exception as exc:
         return Check("beat", _("Beat"), False, str(exc)[:200])
     if value is None:
         return Check("beat", _("Beat"), False, _("beat has not ticked"))
-    age = time.time() - float(value)
+    age = time.time() - value
     if age > BEAT_STALE_SECONDS:
         return Check("beat", _("Beat"), False, _("last tick %d s ago") % age)
     return Check("beat", _("Beat"), True, _("last tick %d s ago") % max(age, 0))

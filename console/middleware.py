@@ -1,4 +1,5 @@
-"""Per-user language and time zone; API error bodies for responses made outside the API views."""
+"""Per-user language and time zone; the API's language (x-ncp-lang) and its error bodies for
+responses made outside the API views."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import get_resolver
 from django.utils import timezone, translation
 
-from console.api import error_response
+from console.api import MULTIPART_PREFIXES, api_language, error_response
 from console.models import Profile
 
 API_PREFIX = "/api/v1/"
-# Endpoints that take multipart/form-data instead of JSON.
-MULTIPART_API_PATHS = ("/api/v1/files",)
 
 
 class UserPreferencesMiddleware:
@@ -39,12 +39,28 @@ class UserPreferencesMiddleware:
             timezone.deactivate()
 
 
+class ApiLanguageMiddleware:
+    """The API answers in the language of x-ncp-lang (ko-KR, ja-JP, en-US the default; any
+    other falls back to English), whatever the browser or a session says."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        with translation.override(api_language(request)):
+            return self.get_response(request)
+
+
 class ApiErrorMiddleware:
     """Give /api/v1 the API's error bodies where Django or ninja would answer in HTML or text:
     unknown paths, wrong methods, wrong media types and bodies too large."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        # The URL roots load the API root, which says which paths take multipart bodies.
+        get_resolver().url_patterns  # noqa: B018
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
@@ -70,7 +86,8 @@ class ApiErrorMiddleware:
             return None
         content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if request.path.rstrip("/").startswith(MULTIPART_API_PATHS):
+        if request.path.rstrip("/").startswith(
+                tuple(API_PREFIX.rstrip("/") + prefix for prefix in MULTIPART_PREFIXES)):
             if length.isdigit() and int(length) > settings.API_MAX_UPLOAD_BYTES:
                 return error_response(413, "The upload is too large")
             if content_type != "multipart/form-data":

@@ -6,8 +6,10 @@ import base64
 import hashlib
 import secrets
 import string
+import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from functools import lru_cache
@@ -15,15 +17,16 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from console.sanitize import clean_html
+
 
 def time_zone_choices() -> list[tuple[str, str]]:
-    import zoneinfo
-
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -218,8 +221,6 @@ class SandboxMessage(models.Model):
 
     def content(self) -> MessageContent:
         """The message taken apart for display: headers, sanitised HTML, text, attachments."""
-        from console.sanitize import clean_html
-
         parsed: EmailMessage = message_from_bytes(bytes(self.raw), policy=policy.default)
         headers = [(name, str(parsed[name])) for name in DISPLAY_HEADERS if parsed[name]]
         html_part = parsed.get_body(preferencelist=("html",))
@@ -265,39 +266,170 @@ class MessageContent:
     attachments: list[Attachment] = field(default_factory=list)
 
 
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("In progress")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+# Every status change of a background job (console/jobs.py), the only table of them: a worker
+# claims a queued job, finishes or fails it; a job whose worker stopped reporting is queued
+# again or, after its last attempt, failed; what a job produced expires.
+JOB_TRANSITIONS: dict[str, frozenset[str]] = {
+    JobStatus.QUEUED: frozenset({JobStatus.RUNNING, JobStatus.FAILED}),
+    JobStatus.RUNNING: frozenset({JobStatus.DONE, JobStatus.FAILED, JobStatus.QUEUED}),
+    JobStatus.DONE: frozenset({JobStatus.EXPIRED}),
+    JobStatus.FAILED: frozenset({JobStatus.EXPIRED}),
+    JobStatus.EXPIRED: frozenset(),
+}
+
+
+class InvalidJobTransition(ValueError):
+    """A job status change that JOB_TRANSITIONS does not have: a bug in the caller."""
+
+
+class JobQuerySet(models.QuerySet):
+    """The status changes of jobs: each a conditional UPDATE that says how many rows moved."""
+
+    def move(self, source: str | Iterable[str], target: str, **fields) -> int:
+        sources = [source] if isinstance(source, str) else list(source)
+        refused = [s for s in sources if target not in JOB_TRANSITIONS[s]]
+        if refused:
+            raise InvalidJobTransition(f"{refused[0]} → {target} is not a job status change")
+        return self.filter(status__in=sources).update(status=target, **fields)
+
+    def claim(self, now: datetime) -> bool:
+        """Queued → running, by one worker only."""
+        return bool(self.move(JobStatus.QUEUED, JobStatus.RUNNING, started=now, heartbeat=now,
+                              attempts=F("attempts") + 1))
+
+    def beat(self, now: datetime, done: int, total: int | None = None) -> int:
+        """The running job's progress, which is also its worker's heartbeat."""
+        fields = {"progress_done": done, "heartbeat": now}
+        if total is not None:
+            fields["progress_total"] = total
+        return self.filter(status=JobStatus.RUNNING).update(**fields)
+
+    def finish(self, now: datetime, **fields) -> bool:
+        return bool(self.move(JobStatus.RUNNING, JobStatus.DONE, finished=now, heartbeat=now,
+                              **self.model.END_FIELDS, **fields))
+
+    def fail(self, now: datetime, error: str, **fields) -> bool:
+        return bool(self.move((JobStatus.QUEUED, JobStatus.RUNNING), JobStatus.FAILED,
+                              finished=now, heartbeat=now, error=error[:2000],
+                              **self.model.END_FIELDS, **fields))
+
+    def stalled(self, now: datetime) -> JobQuerySet:
+        return self.filter(status=JobStatus.RUNNING, heartbeat__lt=now - self.model.STALL)
+
+    def requeue(self, now: datetime) -> int:
+        """Running → queued again (a stalled job with attempts left)."""
+        return self.move(JobStatus.RUNNING, JobStatus.QUEUED, heartbeat=now)
+
+    def expire(self, now: datetime) -> int:
+        return self.move((JobStatus.DONE, JobStatus.FAILED), JobStatus.EXPIRED, file="",
+                         heartbeat=now)
+
+
+class Job(models.Model):
+    """What every background job has (console/jobs.py runs them): a status of JOB_TRANSITIONS,
+    progress as done / total, attempts, the error shown to the user, its times, and the file it
+    produced with the time that file expires (downloads: 7 days; imports produce none).
+
+    A concrete job names the task that runs it (TASK, called with job_id=…), how long its worker
+    may stay silent before the job counts as stalled (STALL), how often it is tried
+    (MAX_ATTEMPTS), the folder of its files under VAR_DIR (FILES_FOLDER) and the fields
+    cleared when it ends, done or failed (END_FIELDS, e.g. an upload it no longer needs).
+    """
+
+    Status = JobStatus
+    TASK = ""
+    STALL = timedelta(minutes=5)
+    MAX_ATTEMPTS = 3
+    FILES_FOLDER = "jobs"
+    END_FIELDS: dict = {}
+    STATUS_LABELS: dict = {}  # a concrete job's own words for some statuses
+    FAILURE_MESSAGE = _("The job failed unexpectedly. Try again.")
+    INTERRUPTED_MESSAGE = _("The job was interrupted several times; request it again.")
+
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices,
+                              default=JobStatus.QUEUED)
+    progress_done = models.PositiveBigIntegerField(default=0)
+    progress_total = models.PositiveBigIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(_("requested"), default=timezone.now)
+    started = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(default=timezone.now)  # the worker's last sign of life
+    finished = models.DateTimeField(null=True, blank=True)
+    file = models.CharField(max_length=255, blank=True)  # relative to VAR_DIR / FILES_FOLDER
+    file_name = models.CharField(max_length=255, blank=True)  # as downloaded
+    expires = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def percent(self) -> int:
+        if self.status in (JobStatus.DONE, JobStatus.EXPIRED):
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(99, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @classmethod
+    def folder(cls):
+        return settings.VAR_DIR / cls.FILES_FOLDER
+
+    @property
+    def path(self):
+        return self.folder() / self.file
+
+    def is_expired(self, now=None) -> bool:
+        return self.status == JobStatus.EXPIRED or (
+            self.expires is not None and self.expires <= (now or timezone.now()))
+
+    def is_downloadable(self, now=None) -> bool:
+        return self.status == JobStatus.DONE and bool(self.file) and not self.is_expired(now)
+
+    def shown_status(self, now=None) -> str:
+        """The status as the user should read it: a file past its time is expired even before
+        the sweep has deleted it."""
+        status = self.status
+        if status == JobStatus.DONE and self.is_expired(now):
+            status = JobStatus.EXPIRED
+        return self.STATUS_LABELS.get(status) or JobStatus(status).label
+
+
 def _export_expiry():
     return timezone.now() + Export.LIFETIME
 
 
-class Export(models.Model):
+class Export(Job):
     """An Excel file built in the background by an exporter an app registered
     (console/exports.py): listed with its status, downloadable for 7 days, then expired and its
     file deleted."""
 
     LIFETIME = timedelta(days=7)
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Creating")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired")
+    TASK = "console.build_export"
+    FILES_FOLDER = "exports"
+    STATUS_LABELS = {JobStatus.RUNNING: _("Creating")}
+    FAILURE_MESSAGE = _("The file could not be created.")
+    INTERRUPTED_MESSAGE = _("The export was interrupted; request it again.")
 
     project = models.ForeignKey(Project, models.CASCADE, related_name="exports")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
                                      blank=True, related_name="+")
     kind = models.CharField(_("kind"), max_length=50)
     params = models.JSONField(default=dict)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)  # percent
-    row_count = models.PositiveIntegerField(_("rows"), default=0)
-    file = models.CharField(max_length=255, blank=True)  # relative to VAR_DIR / "exports"
-    file_name = models.CharField(max_length=255, blank=True)  # as downloaded
-    error = models.CharField(max_length=500, blank=True)
-    created = models.DateTimeField(_("requested"), default=timezone.now)
-    updated = models.DateTimeField(default=timezone.now)  # the worker's heartbeat
-    finished = models.DateTimeField(null=True, blank=True)
     expires = models.DateTimeField(_("expires"), default=_export_expiry)
 
     class Meta:
@@ -309,15 +441,3 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} export {self.pk}"
-
-    @property
-    def path(self):
-        return settings.VAR_DIR / "exports" / self.file
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    def is_downloadable(self, now=None) -> bool:
-        return (self.status == self.Status.DONE and bool(self.file)
-                and self.expires > (now or timezone.now()))

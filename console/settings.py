@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.middleware.UserPreferencesMiddleware",
+    "console.middleware.ApiLanguageMiddleware",
     "console.middleware.ApiErrorMiddleware",
 ]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from celery import shared_task
 
 from console import exports
+from console.models import Export
 
 
-@shared_task(name="console.build_export")
-def build_export(*, export_id: int) -> None:
-    exports.build(export_id)
+@shared_task(name=Export.TASK)
+def build_export(*, job_id: int) -> None:
+    exports.build(job_id)
 
 
 @shared_task(name="console.sweep_exports")

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from console.api import api
+from console.api_root import api
 from console.views import accounts, exports, health, project_settings, projects, sandbox
 
 project_patterns = [

@@ -1,12 +1,12 @@
-"""Accepting a send request: every rule of DESIGN §6, then the request is stored (status P) and a
-worker is nudged to prepare it. Large requests are never expanded here."""
+"""Accepting a send request, from the API or the console alike: every rule of DESIGN §6, then the
+request is stored (status P) and a worker is asked to prepare it. Large requests are never
+expanded here."""
 
 from __future__ import annotations
 
 import re
-import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,60 +14,46 @@ from django.utils import timezone
 from addressbook.addresses import is_valid_address, normalise_address
 from addressbook.combination import combine_groups, missing_groups
 from console.models import ApiKey, Project
+from mailer import preparation
 from mailer.files import attachments_for
-from mailer.lifecycle import Refused, count_against_limit, give_back_count
 from mailer.models import IdempotencyKey, RecipientType, SendRequest, Template, Tool
+from mailer.monthly_limit import count_against_limit, give_back_count
+from mailer.rules import (
+    ADVERTISING_PREFIX,
+    MAX_BCC,
+    MAX_BODY_BYTES,
+    MAX_CC,
+    MAX_RECIPIENT_NAME_CHARS,
+    MAX_SENDER_NAME_BYTES,
+    MAX_TITLE_BYTES,
+    MAX_UNSUBSCRIBE_MESSAGE_BYTES,
+    Refused,
+    byte_length,
+    check_reservation,
+    parse_moment,
+)
 from mailer.schemas import MailRequestIn
 from mailer.substitution import METADATA_TAG, stringify
 from mailer.unsubscribe import unsubscribe_footer
 
-MAX_TITLE_BYTES = 500
-MAX_SENDER_NAME_BYTES = 69
-MAX_RECIPIENT_NAME_CHARS = 69
-MAX_BODY_BYTES = 500 * 1024
-MAX_CC = 30
-MAX_BCC = 30
-MAX_RESERVATION_AHEAD = timedelta(days=30)
-ADVERTISING_PREFIX = "(광고)"
-MAX_UNSUBSCRIBE_MESSAGE_BYTES = 10 * 1024
 _REFERENCES = re.compile(r"^\s*<[^<>\s@]+@[^<>\s@]+>(?:\s+<[^<>\s@]+@[^<>\s@]+>)*\s*$")
 
 
 @dataclass(frozen=True)
 class Accepted:
-    request: SendRequest
+    send_request: SendRequest
     count: int
     replayed: bool = False
 
     def response(self) -> dict:
-        return {"requestId": self.request.request_id, "count": self.count}
-
-
-def _byte_length(text: str) -> int:
-    return len(text.encode("utf-8"))
+        return {"requestId": self.send_request.request_id, "count": self.count}
 
 
 def _reservation(data: MailRequestIn, project: Project, now: datetime) -> datetime | None:
-    if data.reservationUtc is not None:
-        try:
-            when = datetime.fromtimestamp(data.reservationUtc / 1000, tz=zoneinfo.ZoneInfo("UTC"))
-        except (OverflowError, OSError, ValueError):
-            raise Refused("reservationUtc: not a valid time in epoch milliseconds") from None
-        field = "reservationUtc"
-    elif data.reservationDateTime is not None:
-        try:
-            naive = datetime.strptime(data.reservationDateTime.strip(), "%Y-%m-%d %H:%M")
-        except ValueError:
-            raise Refused("reservationDateTime: use the form yyyy-MM-dd HH:mm") from None
-        when = naive.replace(tzinfo=zoneinfo.ZoneInfo(project.time_zone))
-        field = "reservationDateTime"
-    else:
-        return None
-    if when <= now:
-        raise Refused(f"{field}: the reservation time is in the past")
-    if when > now + MAX_RESERVATION_AHEAD:
-        raise Refused(f"{field}: a reservation can be at most 30 days ahead")
-    return when
+    field = "reservationUtc" if data.reservationUtc is not None else "reservationDateTime"
+    when = parse_moment(data.reservationUtc, data.reservationDateTime, project.time_zone,
+                        "reservation")
+    return check_reservation(when, now, field)
 
 
 def _template(project: Project, sid: int | None) -> Template | None:
@@ -132,14 +118,14 @@ def _check_content(data: MailRequestIn, sender_address: str, sender_name: str, t
         raise Refused(f"{', '.join(missing)}: required unless the template provides it")
     if not is_valid_address(sender_address):
         raise Refused(f"senderAddress: {sender_address!r} is not a valid mail address")
-    if _byte_length(sender_name) > MAX_SENDER_NAME_BYTES:
+    if byte_length(sender_name) > MAX_SENDER_NAME_BYTES:
         raise Refused(f"senderName: at most {MAX_SENDER_NAME_BYTES} bytes")
-    if _byte_length(title) > MAX_TITLE_BYTES:
-        raise Refused(f"title: at most {MAX_TITLE_BYTES} bytes, not {_byte_length(title)}")
+    if byte_length(title) > MAX_TITLE_BYTES:
+        raise Refused(f"title: at most {MAX_TITLE_BYTES} bytes, not {byte_length(title)}")
     if "\n" in title or "\r" in title:
         raise Refused("title: must be one line")
-    if _byte_length(body) > MAX_BODY_BYTES:
-        raise Refused(f"body: at most 500 KB, not {_byte_length(body) / 1024:.0f} KB")
+    if byte_length(body) > MAX_BODY_BYTES:
+        raise Refused(f"body: at most 500 KB, not {byte_length(body) / 1024:.0f} KB")
     if data.referencesHeader and not _REFERENCES.match(data.referencesHeader):
         raise Refused("referencesHeader: use the form <id@domain>")
     if not data.individual:
@@ -151,12 +137,12 @@ def _check_content(data: MailRequestIn, sender_address: str, sender_name: str, t
                           "(individual=false) send")
     if data.advertising and not data.useBasicUnsubscribeMsg and not data.unsubscribeMessage:
         raise Refused("unsubscribeMessage: required when useBasicUnsubscribeMsg is false")
-    if data.unsubscribeMessage and _byte_length(data.unsubscribeMessage) > \
+    if data.unsubscribeMessage and byte_length(data.unsubscribeMessage) > \
             MAX_UNSUBSCRIBE_MESSAGE_BYTES:
         raise Refused("unsubscribeMessage: at most 10 KB")
     if data.advertising:
         footer = unsubscribe_footer(data.useBasicUnsubscribeMsg, data.unsubscribeMessage or "")
-        if _byte_length(body) + _byte_length(footer) > MAX_BODY_BYTES:
+        if byte_length(body) + byte_length(footer) > MAX_BODY_BYTES:
             raise Refused("body: at most 500 KB including the unsubscribe footer")
 
 
@@ -234,8 +220,6 @@ def _store(send_request: SendRequest, recipients: list[dict], count: int,
 
 def _store_once(send_request: SendRequest, recipients: list[dict], count: int,
                 idempotency_key: str | None) -> Accepted:
-    from mailer.tasks import prepare_request
-
     project = send_request.project
     send_request.payload = SendRequest.encode_payload(recipients)
     send_request.counted_recipients = count
@@ -249,7 +233,7 @@ def _store_once(send_request: SendRequest, recipients: list[dict], count: int,
         except Exception:
             give_back_count(project, count, send_request.created)
             raise
-        prepare_request.delay_on_commit(request_pk=send_request.pk)
+        preparation.start(send_request)
         return accepted
     with transaction.atomic():
         replay = _claim_idempotency_key(project, idempotency_key)
@@ -258,8 +242,8 @@ def _store_once(send_request: SendRequest, recipients: list[dict], count: int,
         count_against_limit(project, count, send_request.created)
         send_request.save(force_insert=True)
         IdempotencyKey.objects.filter(project=project, key=idempotency_key).update(
-            request=send_request, response=accepted.response())
-        prepare_request.delay_on_commit(request_pk=send_request.pk)
+            send_request=send_request, response=accepted.response())
+        preparation.start(send_request)
     return accepted
 
 
@@ -274,7 +258,7 @@ def _claim_idempotency_key(project: Project, key: str) -> Accepted | None:
     except IntegrityError:
         # Taken: a concurrent request holding the key has committed (the insert waited for it).
         existing = IdempotencyKey.objects.select_for_update().get(project=project, key=key)
-        if existing.request is None:
+        if existing.send_request is None:
             raise Refused("Idempotency-Key: a request with this key is still being accepted") \
                 from None
-        return Accepted(existing.request, existing.response["count"], replayed=True)
+        return Accepted(existing.send_request, existing.response["count"], replayed=True)

@@ -13,7 +13,6 @@ from ninja.responses import Status as Answer
 from console.api import (
     ApiError,
     NotFound,
-    api_language,
     caller,
     date_object,
     parse_sort,
@@ -23,44 +22,32 @@ from console.api import (
 from console.models import Membership
 from mailer import lifecycle
 from mailer.acceptance import Refused, accept
-from mailer.delivery import RequestRenderer
 from mailer.models import (
     AttachmentFile,
     Mail,
     Recipient,
     RecipientType,
+    Reservation,
     SendRequest,
     Status,
     Tool,
     format_mail_id,
     parse_mail_id,
 )
+from mailer.rendering import RequestRenderer
 from mailer.result_codes import ResultCode
 from mailer.schemas import MailRequestIn, MailRequestOut
 
 router = Router(tags=["mail"])
 
-STATUS_LABELS = {
-    "P": {"en": "Preparing to send", "ko": "발송 준비 중", "ja": "送信準備中"},
-    "R": {"en": "Ready to send", "ko": "발송 준비 완료", "ja": "送信準備"},
-    "I": {"en": "Sending", "ko": "발송 중", "ja": "送信中"},
-    "S": {"en": "Successfully sent", "ko": "발송 성공", "ja": "送信成功"},
-    "PF": {"en": "Partially failed", "ko": "부분 실패", "ja": "一部失敗"},
-    "F": {"en": "Failed to send", "ko": "발송 실패", "ja": "送信失敗"},
-    "U": {"en": "Unsubscribe", "ko": "수신 거부", "ja": "受信拒否"},
-    "C": {"en": "Cancel send", "ko": "발송 취소", "ja": "送信キャンセル"},
-}
-RESERVATION_LABELS = {
-    "Y": {"en": "Scheduled send", "ko": "예약 발송", "ja": "予約送信"},
-    "N": {"en": "Immediate send", "ko": "즉시 발송", "ja": "即時送信"},
-}
 REQUEST_SORT = {"requestDate": "created", "sendDate": "send_started_at",
                 "requestId": "request_id", "reservationDate": "reservation_at"}
 MAIL_SORT = {"mailId": "seq", "sendDate": "sent_at"}
 
 
-def email_status(code: str, language: str) -> dict:
-    return {"label": STATUS_LABELS[code][language], "code": code}
+def email_status(code: str) -> dict:
+    """{label, code}: the label in the language of x-ncp-lang (activated for the request)."""
+    return {"label": str(Status(code).label), "code": code}
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -124,10 +111,10 @@ def _moment(utc: int | None, text: str | None, name: str, time_zone: str) -> dat
 
 def _statuses(values: list[str]) -> list[str]:
     statuses = split_list(values)
-    unknown = [s for s in statuses if s not in STATUS_LABELS]
+    unknown = [s for s in statuses if s not in Status.values]
     if unknown:
         raise ApiError(400, f"sendStatus: unknown status {unknown[0]!r}; use "
-                            f"{', '.join(STATUS_LABELS)}")
+                            f"{', '.join(Status.values)}")
     return statuses
 
 
@@ -157,19 +144,19 @@ def _filter_requests(project, filters: RequestFilters) -> QuerySet[SendRequest]:
         requests = requests.from_sender(filters.senderAddress)
     if filters.recipientAddress:
         requests = requests.filter(Exists(Recipient.objects.filter(
-            project=project, request=OuterRef("pk")).to_address(filters.recipientAddress)))
+            project=project, send_request=OuterRef("pk")).to_address(filters.recipientAddress)))
     statuses = _statuses(filters.sendStatus)
     if statuses:
         requests = requests.filter(status__in=statuses)
     return requests
 
 
-def _request_row(row: SendRequest, language: str, time_zone: str) -> dict:
+def _request_row(row: SendRequest, time_zone: str) -> dict:
     return {
         "requestId": row.request_id,
         "templateSid": row.template_id,
         "templateName": row.template_name or None,
-        "emailStatus": email_status(row.status, language),
+        "emailStatus": email_status(row.status),
         "senderAddress": row.sender_address,
         "senderName": row.sender_name,
         "dispatchType": row.tool,
@@ -184,11 +171,10 @@ def _request_row(row: SendRequest, language: str, time_zone: str) -> dict:
 @router.get("/requests", summary="Send requests of a period")
 def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict:
     project = caller(request).project
-    language = api_language(request)
     requests = _filter_requests(project, filters)
     sort = parse_sort(filters.sort, REQUEST_SORT, [("requestDate", "DESC")])
     return spring_page(requests, filters.page, filters.size, sort, REQUEST_SORT,
-                       lambda row: _request_row(row, language, project.time_zone))
+                       lambda row: _request_row(row, project.time_zone))
 
 
 def _get_request(project, request_id: str) -> SendRequest:
@@ -201,12 +187,11 @@ def _get_request(project, request_id: str) -> SendRequest:
 @router.get("/requests/{request_id}/status", summary="Progress of a send request")
 def request_status(request: HttpRequest, request_id: str) -> dict:
     project = caller(request).project
-    language = api_language(request)
     send_request = _get_request(project, request_id)
-    by_status = dict(Mail.objects.filter(request=send_request).values_list("status")
+    by_status = dict(Mail.objects.filter(send_request=send_request).values_list("status")
                      .annotate(n=Count("id")).values_list("status", "n"))
     waiting = by_status.get(Status.READY, 0) + by_status.get(Status.SENDING, 0)
-    sent = Mail.objects.filter(request=send_request, sent_at__isnull=False).count()
+    sent = Mail.objects.filter(send_request=send_request, sent_at__isnull=False).count()
     finished = sum(n for code, n in by_status.items() if code not in (Status.READY,
                                                                       Status.SENDING))
     return {
@@ -218,7 +203,7 @@ def request_status(request: HttpRequest, request_id: str) -> dict:
         "finishCount": finished,
         "readyCount": waiting,
         "reservationDate": date_object(send_request.reservation_at, project.time_zone),
-        "countsByStatus": [{"status": email_status(code, language), "count": n}
+        "countsByStatus": [{"status": email_status(code), "count": n}
                            for code, n in sorted(by_status.items())],
     }
 
@@ -239,28 +224,27 @@ def _representatives(mails: list[Mail]) -> dict[int, Recipient]:
 @router.get("/requests/{request_id}/mails", summary="The mails of a send request")
 def request_mails(request: HttpRequest, request_id: str, filters: Query[MailFilters]) -> dict:
     project = caller(request).project
-    language = api_language(request)
     send_request = _get_request(project, request_id)
-    mails = Mail.objects.filter(request=send_request)
+    mails = Mail.objects.filter(send_request=send_request)
     statuses = _statuses(filters.sendStatus)
     if statuses:
         mails = mails.filter(status__in=statuses)
     if filters.recipientAddress:
-        mails = mails.filter(pk__in=Recipient.objects.filter(request=send_request).to_address(
+        mails = mails.filter(pk__in=Recipient.objects.filter(send_request=send_request).to_address(
             filters.recipientAddress).values("mail_id"))
     sort = parse_sort(filters.sort, MAIL_SORT, [("mailId", "ASC")])
     renderer = RequestRenderer(send_request, for_sending=False)
     page = spring_page(mails, filters.page, filters.size, sort, MAIL_SORT, lambda row: row)
     representatives = _representatives(page["content"])
-    page["content"] = [_mail_row(send_request, mail, representatives.get(mail.pk), renderer,
-                                 language) for mail in page["content"]]
+    page["content"] = [_mail_row(send_request, mail, representatives.get(mail.pk), renderer)
+                        for mail in page["content"]]
     return page
 
 
 def _mail_row(send_request: SendRequest, mail: Mail, first: Recipient | None,
-              renderer: RequestRenderer, language: str) -> dict:
+              renderer: RequestRenderer) -> dict:
     time_zone = send_request.project.time_zone
-    reserved = "Y" if send_request.reservation_at else "N"
+    reserved = Reservation.SCHEDULED if send_request.reservation_at else Reservation.IMMEDIATE
     return {
         "requestId": send_request.request_id,
         "requestDate": date_object(send_request.created, time_zone),
@@ -268,11 +252,11 @@ def _mail_row(send_request: SendRequest, mail: Mail, first: Recipient | None,
         "templateSid": send_request.template_id,
         "templateName": send_request.template_name or None,
         "title": renderer.preview_title(first),
-        "emailStatus": email_status(mail.status, language),
+        "emailStatus": email_status(mail.status),
         "senderAddress": send_request.sender_address,
         "senderName": send_request.sender_name,
         "sendDate": date_object(mail.sent_at, time_zone),
-        "reservationStatus": {"label": RESERVATION_LABELS[reserved][language], "code": reserved},
+        "reservationStatus": {"label": str(Reservation(reserved).label), "code": reserved},
         "advertising": send_request.advertising,
         "representativeRecipient": first.address if first else None,
     }
@@ -288,7 +272,7 @@ def _act(request: HttpRequest, request_id: str, action) -> dict:
         raise ApiError(400, str(refused)) from None
     send_request.refresh_from_db(fields=["status"])
     return {"requestId": send_request.request_id,
-            "emailStatus": email_status(send_request.status, api_language(request))}
+            "emailStatus": email_status(send_request.status)}
 
 
 @router.post("/requests/{request_id}/send", summary="Send a ready request now")
@@ -304,15 +288,15 @@ def cancel_request(request: HttpRequest, request_id: str) -> dict:
 @router.get("/{mail_id}", summary="One mail with its content and recipients")
 def get_mail(request: HttpRequest, mail_id: str) -> dict:
     project = caller(request).project
-    language = api_language(request)
     parsed = parse_mail_id(mail_id)
     mail = None
     if parsed is not None:
-        mail = Mail.objects.select_related("request", "request__project").filter(
-            request__project=project, request__request_id=parsed[0], seq=parsed[1]).first()
+        mail = Mail.objects.select_related("send_request", "send_request__project").filter(
+            send_request__project=project, send_request__request_id=parsed[0],
+            seq=parsed[1]).first()
     if mail is None:
         raise NotFound(f"There is no mail {mail_id}")
-    send_request = mail.request
+    send_request = mail.send_request
     time_zone = project.time_zone
     recipients = list(mail.recipients.order_by("id"))
     renderer = RequestRenderer(send_request, for_sending=False)
@@ -325,7 +309,7 @@ def get_mail(request: HttpRequest, mail_id: str) -> dict:
         "title": renderer.preview_title(first),
         "templateSid": send_request.template_id,
         "templateName": send_request.template_name or None,
-        "emailStatus": email_status(mail.status, language),
+        "emailStatus": email_status(mail.status),
         "senderAddress": send_request.sender_address,
         "senderName": send_request.sender_name,
         "sendDate": date_object(mail.sent_at, time_zone),

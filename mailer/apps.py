@@ -1,3 +1,5 @@
+"""The mailer app: its demo data, its menu entries and its Settings tabs."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,16 @@ class MailerConfig(AppConfig):
 
     def ready(self) -> None:
         from console.demo import register
+        from console.navigation import Entry, SettingsTab, add_entry, add_settings_tab
         from mailer import demo
 
         register(demo.fill)
+        add_entry(Entry("mails", _("Mailing list"), "mailer:mailing_list", "mail", order=10))
+        add_entry(Entry("templates", _("Templates"), "mailer:templates", "template",
+                        order=20))
+        add_entry(Entry("unsubscribers", _("Unsubscribers / Send block"),
+                        "mailer:unsubscribers", "block", order=50,
+                        active=frozenset({"mailer:send_blocks"})))
+        add_settings_tab(SettingsTab(_("Sending"), "mailer:sending_settings", order=20))
+        add_settings_tab(SettingsTab(_("Sending domains"), "mailer:sending_domains", order=50,
+                                     admin_only=True))

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from console.models import Project
-from mailer.models import AttachmentFile
+from mailer.models import OPEN_STATUSES, AttachmentFile, SendRequest
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_MAIL_BYTES = 20 * 1024 * 1024
@@ -136,12 +136,9 @@ UNUSED_FILES_KEPT = timedelta(days=7)
 
 
 def forget_unused(now: datetime) -> int:
-    """Delete uploads older than a week that no request waiting or sending still needs."""
-    from mailer.models import SendRequest, Status
-
+    """Chore: delete uploads older than a week that no request waiting or sending still needs."""
     needed = set()
-    for ids in SendRequest.objects.filter(
-            status__in=[Status.PREPARING, Status.READY, Status.SENDING]).exclude(
+    for ids in SendRequest.objects.filter(status__in=OPEN_STATUSES).exclude(
             attach_file_ids=[]).values_list("attach_file_ids", flat=True):
         needed.update(ids)
     old = AttachmentFile.objects.filter(created__lt=now - UNUSED_FILES_KEPT).exclude(

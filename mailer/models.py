@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from addressbook.addresses import normalise_address
+from console.bulk import update_rows
 from console.models import ApiKey, Project
 from mailer.result_codes import ResultCode
 
@@ -37,9 +40,42 @@ class Status(models.TextChoices):
 
 FINAL_STATUSES = frozenset({Status.SENT, Status.PARTIALLY_FAILED, Status.FAILED,
                             Status.UNSUBSCRIBED, Status.CANCELLED})
+OPEN_STATUSES = (Status.PREPARING, Status.READY, Status.SENDING)
+WAITING_MAIL_STATUSES = (Status.READY, Status.SENDING)
+
+# Every status change there is (DESIGN §4): the only table of them. A request is prepared
+# (P → R waiting for its time or a confirmation, P → I), dispatched (R → I), finished (I → a final
+# status) or cancelled (P, R, I → C); a mail is dispatched with its request (R → I), settled when
+# no recipient is pending (I → final), or cancelled (R, I → C). Final statuses never change.
+_FINISHED = {Status.SENT, Status.PARTIALLY_FAILED, Status.FAILED, Status.UNSUBSCRIBED,
+             Status.CANCELLED}
+REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PREPARING: frozenset({Status.READY, Status.SENDING, Status.CANCELLED}),
+    Status.READY: frozenset({Status.SENDING, Status.CANCELLED}),
+    Status.SENDING: frozenset(_FINISHED),
+    **{status: frozenset() for status in FINAL_STATUSES},
+}
+MAIL_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PREPARING: frozenset(),  # mails are created Ready or Sending
+    Status.READY: frozenset({Status.SENDING, Status.CANCELLED}),
+    Status.SENDING: frozenset(_FINISHED),
+    **{status: frozenset() for status in FINAL_STATUSES},
+}
 
 
-def final_status(counts: dict[str, int]) -> Status:
+class InvalidTransition(ValueError):
+    """A status change that the transition table does not have: a bug in the caller."""
+
+
+def _sources(table: dict[str, frozenset[str]], source, target: str) -> list[str]:
+    sources = [source] if isinstance(source, str) else list(source)
+    refused = [s for s in sources if target not in table[s]]
+    if refused:
+        raise InvalidTransition(f"{refused[0]} → {target} is not a status change there is")
+    return sources
+
+
+def final_status(counts: Mapping[str, int]) -> Status:
     """A request's or mail's final status from its recipients' result codes (DESIGN §5)."""
     total = sum(counts.values())
     sent = counts.get(ResultCode.MAIL_SENT, 0)
@@ -53,6 +89,13 @@ def final_status(counts: dict[str, int]) -> Status:
     if sent == 0:
         return Status.FAILED
     return Status.PARTIALLY_FAILED
+
+
+class Reservation(models.TextChoices):
+    """reservationStatus of a mail: sent at a reserved time or at once."""
+
+    SCHEDULED = "Y", _("Scheduled send")
+    IMMEDIATE = "N", _("Immediate send")
 
 
 class Tool(models.TextChoices):
@@ -86,7 +129,34 @@ class SendRequestQuerySet(models.QuerySet):
     def from_sender(self, address: str) -> SendRequestQuerySet:
         """Case-insensitively, through the (project, lower(sender_address)) index."""
         return self.alias(sender_lower=Lower("sender_address")).filter(
-            sender_lower=address.strip().lower())
+            sender_lower=normalise_address(address))
+
+    # The status changes of a request: each a conditional UPDATE that says whether it applied.
+
+    def move(self, source: str | Iterable[str], target: str, **fields) -> int:
+        """Move the rows that are in `source` to `target` (a change REQUEST_TRANSITIONS has, or
+        InvalidTransition); the number of rows moved."""
+        sources = _sources(REQUEST_TRANSITIONS, source, target)
+        return self.filter(status__in=sources).update(status=target, **fields)
+
+    def finish_preparation(self, *, wait: bool, now: datetime) -> bool:
+        """P → R (waiting for a reservation or a confirmation) or P → I, the recipients counted
+        and the accepted payload dropped."""
+        return bool(self.move(Status.PREPARING, Status.READY if wait else Status.SENDING,
+                              ready_at=now, recipient_count=F("prepared_recipients"),
+                              payload=None))
+
+    def dispatch(self, now: datetime) -> bool:
+        """R → I: sent now, or its reservation came due."""
+        return bool(self.move(Status.READY, Status.SENDING, dispatched_at=now))
+
+    def cancel(self, now: datetime) -> bool:
+        """P, R or I → C."""
+        return bool(self.move(OPEN_STATUSES, Status.CANCELLED, cancelled_at=now, payload=None))
+
+    def finish(self, final: str, now: datetime) -> bool:
+        """I → S, PF, F or U once no mail is waiting."""
+        return bool(self.move(Status.SENDING, final, finished_at=now))
 
 
 class SendRequestManager(models.Manager.from_queryset(SendRequestQuerySet)):
@@ -198,12 +268,39 @@ class SendRequest(models.Model):
         return None
 
 
+class MailQuerySet(models.QuerySet):
+    def move(self, source: str | Iterable[str], target: str, **fields) -> int:
+        """Move the mails that are in `source` to `target` (a change MAIL_TRANSITIONS has, or
+        InvalidTransition); the number of mails moved."""
+        sources = _sources(MAIL_TRANSITIONS, source, target)
+        return self.filter(status__in=sources).update(status=target, **fields)
+
+    def dispatch(self, now: datetime) -> int:
+        """R → I with their request: claimable from now on."""
+        return self.move(Status.READY, Status.SENDING, next_attempt_at=now)
+
+    def cancel(self) -> int:
+        """R or I → C, the lease given up."""
+        return self.move(WAITING_MAIL_STATUSES, Status.CANCELLED, lease_until=None,
+                         lease_token="")
+
+    def settle(self, token: str, rows: Sequence[tuple]) -> None:
+        """Write what one round of delivery decided, for mails that are Sending and still leased
+        with `token`: rows of (pk, status, lease_until, lease_token, sent_at, next_attempt_at),
+        where the status is Sending again (a retry is scheduled) or final."""
+        for row in rows:
+            if row[1] != Status.SENDING:
+                _sources(MAIL_TRANSITIONS, Status.SENDING, row[1])
+        update_rows(Mail, Mail.SETTLED_FIELDS, rows,
+                    where={"lease_token": token, "status": Status.SENDING})
+
+
 class Mail(models.Model):
     """One message of a request: the unit of delivery (claimed with a lease)."""
 
-    # Indexed by the (request, seq) constraint.
-    request = models.ForeignKey(SendRequest, models.CASCADE, related_name="mails",
-                                db_index=False)
+    # Indexed by the (send_request, seq) constraint.
+    send_request = models.ForeignKey(SendRequest, models.CASCADE, related_name="mails",
+                                     db_index=False)
     seq = models.PositiveIntegerField()
     status = models.CharField(max_length=2, choices=Status.choices, default=Status.READY)
     next_attempt_at = models.DateTimeField(default=timezone.now)
@@ -214,14 +311,18 @@ class Mail(models.Model):
     redelivered = models.BooleanField(default=False)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MailQuerySet.as_manager()
+
+    SETTLED_FIELDS = ("status", "lease_until", "lease_token", "sent_at", "next_attempt_at")
+
     class Meta:
         ordering = ["seq"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "seq"], name="mail_unique_seq"),
+            models.UniqueConstraint(fields=["send_request", "seq"], name="mail_unique_seq"),
         ]
         indexes = [
-            models.Index(fields=["request", "status"], name="mail_request_status"),
-            models.Index(fields=["request", "next_attempt_at"], name="mail_claimable",
+            models.Index(fields=["send_request", "status"], name="mail_request_status"),
+            models.Index(fields=["send_request", "next_attempt_at"], name="mail_claimable",
                          condition=Q(status="I")),
         ]
 
@@ -230,7 +331,7 @@ class Mail(models.Model):
 
     @property
     def mail_id(self) -> str:
-        return format_mail_id(self.request.request_id, self.seq)
+        return format_mail_id(self.send_request.request_id, self.seq)
 
 
 def format_mail_id(request_id: str, seq: int) -> str:
@@ -254,14 +355,14 @@ class RecipientQuerySet(models.QuerySet):
     def to_address(self, address: str) -> RecipientQuerySet:
         """Case-insensitively, through the (project, lower(address)) index."""
         return self.alias(address_lower=Lower("address")).filter(
-            address_lower=address.strip().lower())
+            address_lower=normalise_address(address))
 
 
 class Recipient(models.Model):
-    # project and request are indexed by the composite indexes below; mail by its FK index.
+    # project and send_request are indexed by the composite indexes below; mail by its FK.
     project = models.ForeignKey(Project, models.CASCADE, related_name="+", db_index=False)
-    request = models.ForeignKey(SendRequest, models.CASCADE, related_name="recipients",
-                                db_index=False)
+    send_request = models.ForeignKey(SendRequest, models.CASCADE, related_name="recipients",
+                                     db_index=False)
     mail = models.ForeignKey(Mail, models.CASCADE, related_name="recipients")
     requested_at = models.DateTimeField()  # the request's date, for lists by recipient
     address = models.CharField(max_length=320)
@@ -285,7 +386,8 @@ class Recipient(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["request", "result_code"], name="recipient_request_result"),
+            models.Index(fields=["send_request", "result_code"],
+                         name="recipient_request_result"),
             models.Index(fields=["project", "-requested_at"], name="recipient_project_date"),
             models.Index(F("project"), Lower("address"), F("requested_at").desc(),
                          name="recipient_project_address"),
@@ -356,8 +458,8 @@ class Unsubscriber(models.Model):
     address = models.CharField(max_length=320)
     created = models.DateTimeField(default=timezone.now)  # blockDate
     is_reg_by_manager = models.BooleanField(default=False)
-    request = models.ForeignKey(SendRequest, models.SET_NULL, null=True, blank=True,
-                                related_name="+")
+    send_request = models.ForeignKey(SendRequest, models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -454,7 +556,7 @@ class IdempotencyKey(models.Model):
     project = models.ForeignKey(Project, models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
     created = models.DateTimeField(default=timezone.now)
-    request = models.ForeignKey(SendRequest, models.CASCADE, null=True, related_name="+")
+    send_request = models.ForeignKey(SendRequest, models.CASCADE, null=True, related_name="+")
     response = models.JSONField(null=True)
 
     class Meta:

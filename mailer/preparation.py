@@ -9,6 +9,7 @@ Recipients that must not be sent to are settled here: send-blocked addresses
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -20,6 +21,8 @@ from django.utils import timezone
 from addressbook.addresses import normalise_address
 from addressbook.combination import combine_groups
 from console.bulk import allocate_ids, insert_rows, refresh_statistics
+from console.dispatch import enqueue
+from mailer import delivery
 from mailer.models import (
     Mail,
     Recipient,
@@ -107,9 +110,9 @@ def _mail_groups(send_request: SendRequest, chunk: list[dict]) -> list[list[dict
     return groups
 
 
-MAIL_FIELDS = ["id", "request", "seq", "status", "next_attempt_at", "lease_token", "attempts",
+MAIL_FIELDS = ["id", "send_request", "seq", "status", "next_attempt_at", "lease_token", "attempts",
                "redelivered"]
-RECIPIENT_FIELDS = ["project", "request", "mail", "requested_at", "address", "name", "type",
+RECIPIENT_FIELDS = ["project", "send_request", "mail", "requested_at", "address", "name", "type",
                     "parameters", "result_code", "last_attempt_code", "reply_text", "attempts",
                     "received", "possible_duplicate"]
 
@@ -134,10 +137,7 @@ def _save_chunk(send_request: SendRequest, chunk: list[dict], next_seq: int, mai
             elif not tags.resolvable(recipient):
                 settled[id(recipient)] = ResultCode.CONTENT_HAS_TAG_FORM
         if len(settled) == len(group):
-            counts: dict[str, int] = {}
-            for code in settled.values():
-                counts[code] = counts.get(code, 0) + 1
-            status = final_status(counts)
+            status = final_status(Counter(settled.values()))
         else:
             status = mail_status
         mails.append((mail_id, send_request.pk, next_seq + offset, status, now, "", 0, False))
@@ -199,17 +199,27 @@ def prepare(send_request: SendRequest) -> None:
 
 
 def finish_preparation(send_request: SendRequest, will_wait: bool) -> bool:
-    """P → R (waiting for a reservation or a confirmation) or P → I; nudge delivery."""
-    from mailer.delivery import finish_if_done, nudge_delivery
-
-    now = timezone.now()
-    target = Status.READY if will_wait else Status.SENDING
-    with transaction.atomic():
-        moved = SendRequest.objects.filter(pk=send_request.pk, status=Status.PREPARING).update(
-            status=target, ready_at=now, recipient_count=F("prepared_recipients"), payload=None,
-        )
-        if not moved:
-            return False
-    if target == Status.SENDING and not finish_if_done(send_request.pk):
-        nudge_delivery(send_request.pk, settings.MAILER_DELIVERY_TASKS)
+    """P → R (waiting for a reservation or a confirmation) or P → I, which starts delivery."""
+    if not SendRequest.objects.filter(pk=send_request.pk).finish_preparation(
+            wait=will_wait, now=timezone.now()):
+        return False
+    if not will_wait:
+        delivery.start(send_request.pk)
     return True
+
+
+PREPARE_TASK = "mailer.prepare_request"
+
+
+def start(send_request: SendRequest) -> None:
+    """Ask a worker to prepare a request just accepted (once the acceptance commits)."""
+    enqueue(PREPARE_TASK, request_pk=send_request.pk)
+
+
+def stalled_requests(now: datetime) -> list[int]:
+    """Requests in status P whose preparation never started or stopped reporting (its worker
+    died, or the nudge was lost)."""
+    stalled = now - timedelta(seconds=settings.MAILER_PREPARE_STALL_SECONDS)
+    return list(SendRequest.objects.filter(status=Status.PREPARING, created__lt=stalled).filter(
+        Q(prepare_heartbeat__isnull=True) | Q(prepare_heartbeat__lt=stalled)
+    ).values_list("pk", flat=True))

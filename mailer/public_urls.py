@@ -1,8 +1,8 @@
 from django.urls import path
 
-from mailer import public_views
+from mailer.views import public
 
 urlpatterns = [
-    path("u/<str:token>/", public_views.unsubscribe, name="unsubscribe"),
-    path("o/<str:token>.gif", public_views.opened, name="open"),
+    path("u/<str:token>/", public.unsubscribe, name="unsubscribe"),
+    path("o/<str:token>.gif", public.opened, name="open"),
 ]

@@ -75,6 +75,8 @@ HARD_FAILURES = frozenset({
     ResultCode.MAILBOX_ERROR, ResultCode.RECIPIENT_ADDRESS_ERROR,
     ResultCode.NONEXISTENT_DOMAIN_ADDRESS,
 })
+# A recipient with one of these is still to be sent (never tried, or a retry is scheduled).
+PENDING_CODES = ("", ResultCode.RESENDING_MAIL)
 # Codes given without contacting any server.
 NOT_SENT = frozenset({
     ResultCode.CANCELED_MAIL, ResultCode.CONTENT_HAS_TAG_FORM, ResultCode.SEND_BLOCK_ADDRESS,

@@ -1,4 +1,5 @@
-"""SMTP delivery through the relay of EMAIL_URL, one reused connection per worker process.
+"""SMTP delivery through the relay of EMAIL_URL, one reused connection per worker process
+(`relay_connection`).
 
 `RelayConnection.send` runs one transaction (MAIL, RCPT for each recipient, DATA) and returns an
 Outcome per recipient: a refused RCPT fails only that recipient; the DATA reply applies to all the
@@ -49,6 +50,11 @@ class RelaySettings:
 
     def tls_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.ca_file or None)
+
+    @property
+    def is_builtin_sink(self) -> bool:
+        """Whether mail goes to Outbound's own SMTP sink (the Sandbox inbox), not a real relay."""
+        return (self.host, self.port) == (settings.SINK_HOST, settings.SINK_PORT)
 
 
 class _Broken(Exception):
@@ -228,3 +234,19 @@ class RelayConnection:
         except (OSError, smtplib.SMTPException):
             self._discard()
 
+
+
+_connections: dict[RelaySettings, RelayConnection] = {}
+
+
+def relay_connection() -> RelayConnection:
+    """This process's connection to the relay, opened on first use and kept for the next mails
+    (a new one when the relay settings changed)."""
+    relay = RelaySettings.from_settings()
+    connection = _connections.get(relay)
+    if connection is None:
+        for old in _connections.values():
+            old.close()
+        _connections.clear()
+        connection = _connections[relay] = RelayConnection(relay)
+    return connection

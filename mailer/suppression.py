@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -52,6 +53,29 @@ def remove_unsubscribers(project: Project, addresses: list[str]) -> Changed:
     removed, _by_model = Unsubscriber.objects.filter(project=project,
                                                      address__in=wanted).delete()
     return Changed(removed, len(addresses), len(addresses) - removed)
+
+
+def block(project_id: int, failures: Iterable[tuple[str, str, str]], now: datetime,
+          hours: int) -> int:
+    """Put addresses that hard-failed — (address, result code, reply text) — on the send-block
+    list for `hours` from `now` (a later failure extends the block), with their history."""
+    until = now + timedelta(hours=hours)
+    blocks = {}
+    for address, code, reply_text in failures:
+        key = normalise_address(address)
+        blocks[key] = SendBlock(project_id=project_id, address=key, blocked_at=now,
+                                blocked_until=until, result_code=code,
+                                reply_text=(reply_text or "")[:500])
+    if not blocks:
+        return 0
+    SendBlock.objects.bulk_create(
+        list(blocks.values()), update_conflicts=True, unique_fields=["project", "address"],
+        update_fields=["blocked_at", "blocked_until", "result_code", "reply_text"])
+    SendBlockHistory.objects.bulk_create([SendBlockHistory(
+        project_id=project_id, address=b.address, action=SendBlockHistory.Action.BLOCK,
+        requester=SendBlockHistory.Requester.SYSTEM, created=now, result_code=b.result_code,
+        reply_text=b.reply_text) for b in blocks.values()])
+    return len(blocks)
 
 
 def unblock(project: Project, address: str) -> bool:

@@ -39,7 +39,7 @@ def record_open(recipient_pk: int) -> bool:
     first = Recipient.objects.filter(pk=recipient_pk, opened_at__isnull=True).update(
         opened_at=timezone.now())
     if first:
-        request_id = Recipient.objects.filter(pk=recipient_pk).values_list("request_id",
-                                                                          flat=True).first()
-        SendRequest.objects.filter(pk=request_id).update(opened_count=F("opened_count") + 1)
+        request_pk = Recipient.objects.filter(pk=recipient_pk).values_list(
+            "send_request_id", flat=True).first()
+        SendRequest.objects.filter(pk=request_pk).update(opened_count=F("opened_count") + 1)
     return bool(first)

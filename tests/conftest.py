@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from console import embedded_redis
+from console import dispatch, embedded_redis
 from console.models import Membership
 from tests.factories import add_member, make_project, make_user
 
@@ -25,6 +25,20 @@ def redis_server():
 @pytest.fixture(autouse=True)
 def _empty_cache(redis_server):
     cache.clear()
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """The tasks domain code enqueues (console.dispatch), recorded as (name, kwargs) and sent
+    nowhere; at once, not at the commit that a test's transaction never reaches."""
+    sent: list[tuple[str, dict]] = []
+
+    def send_task(name, kwargs=None, countdown=None, **options):
+        sent.append((name, kwargs or {}))
+
+    monkeypatch.setattr(dispatch.app, "send_task", send_task)
+    monkeypatch.setattr(dispatch.transaction, "on_commit", lambda func, *args, **kw: func())
+    return sent
 
 
 @pytest.fixture

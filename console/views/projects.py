@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from console import navigation
 from console.access import project_view
 from console.forms import NewProjectForm
 from console.models import Membership, Project
@@ -23,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "project__name").first()
     if chosen is None:
         return redirect("projects")
-    return redirect("mailer:mailing_list", project=chosen.project.slug)
+    return redirect(navigation.home_url(chosen.project))
 
 
 @login_required
@@ -37,7 +38,7 @@ def projects(request: HttpRequest) -> HttpResponse:
             project.save()
             Membership.objects.create(project=project, user=request.user,
                                       role=Membership.Role.ADMIN)
-        return redirect("mailer:mailing_list", project=project.slug)
+        return redirect(navigation.home_url(project))
     memberships = (
         Membership.objects.filter(user=request.user).select_related("project")
         .order_by("project__name")
@@ -48,4 +49,4 @@ def projects(request: HttpRequest) -> HttpResponse:
 @project_view()
 @require_GET
 def project_home(request: HttpRequest) -> HttpResponse:
-    return redirect("mailer:mailing_list", project=request.project.slug)
+    return redirect(navigation.home_url(request.project))

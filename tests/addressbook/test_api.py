@@ -17,7 +17,7 @@ URL = "/api/v1/address-book"
 def _run_queued() -> None:
     for pk in AddressImport.objects.filter(status=AddressImport.Status.QUEUED) \
             .values_list("pk", flat=True):
-        run_import.apply(kwargs={"import_id": pk})
+        run_import.apply(kwargs={"job_id": pk})
 
 
 def _refused(response, field: str, code: str = "77102") -> str:

@@ -80,7 +80,7 @@ def test_the_built_file_reads_back(project, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     make_group(project, "vip", ["a@example.com", "=cmd@example.com"])
     export = Export.objects.create(project=project, kind="address_book", params={})
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     export.refresh_from_db()
     sheet = load_workbook(io.BytesIO(export.path.read_bytes()), read_only=True).worksheets[0]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]

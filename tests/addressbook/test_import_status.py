@@ -16,7 +16,8 @@ def url(job) -> str:
 
 
 def test_it_polls_while_the_import_runs(owner_client, project):
-    job = _job(project, status=AddressImport.Status.RUNNING, progress=40)
+    job = _job(project, status=AddressImport.Status.RUNNING, progress_done=40,
+               progress_total=100)
     response = owner_client.get(url(job), HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert 'hx-trigger="every 2s"' in body and 'value="40"' in body

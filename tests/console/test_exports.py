@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from console import exports
+from console import exports, jobs
 from console.models import Export
 from console.tasks import build_export, sweep_exports
 from tests.factories import make_project
@@ -57,9 +57,9 @@ def base(project) -> str:
 
 def test_it_builds_the_file_from_the_registered_rows(project):
     export = _export(project)
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     export.refresh_from_db()
-    assert (export.status, export.progress, export.row_count) == (Export.Status.DONE, 100, 3)
+    assert (export.status, export.percent, export.progress_done) == (Export.Status.DONE, 100, 3)
     assert export.file_name.startswith("numbers-") and export.file_name.endswith(".xlsx")
     rows = _sheet_rows(export)
     assert rows[0] == ["Number", "Text", "When"]
@@ -72,7 +72,7 @@ def test_it_neutralises_cells_that_look_like_formulas(project, exporter, monkeyp
     monkeypatch.setitem(exports._EXPORTERS, "numbers", exports.Exporter(
         "numbers", "Numbers", lambda p, params: iter([["=Header"], *[[c] for c in cells]])))
     export = _export(project)
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     export.refresh_from_db()
     values = [row[0] for row in _sheet_rows(export)]
     assert values == ["'=Header", "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "plain", "ab", -5]
@@ -80,25 +80,27 @@ def test_it_neutralises_cells_that_look_like_formulas(project, exporter, monkeyp
 
 def test_it_reports_progress_while_it_writes(project, monkeypatch):
     monkeypatch.setattr(exports, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(jobs, "BEAT_EVERY_SECONDS", 0)
     seen = []
 
     def watched(project, params):
         yield ["n"]
         for n in range(50):
             if n in (25, 45):  # what the list shows meanwhile
-                seen.append(Export.objects.values_list("progress", "row_count").get())
+                export = Export.objects.get()
+                seen.append((export.percent, export.progress_done))
             yield [n]
 
     monkeypatch.setitem(exports._EXPORTERS, "numbers", exports.Exporter(
         "numbers", "Numbers", watched, total=lambda p, params: 50))
-    build_export.apply(kwargs={"export_id": _export(project).pk})
+    build_export.apply(kwargs={"job_id": _export(project).pk})
     assert seen == [(40, 20), (80, 40)]
 
 
 def test_it_continues_on_a_new_sheet_past_excel_s_limit(project, monkeypatch):
     monkeypatch.setattr(exports, "SHEET_ROWS", 4)  # the header and three rows per sheet
     export = _export(project, params={"limit": 7})
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     export.refresh_from_db()
     first, second, third = (_sheet_rows(export, n) for n in range(3))
     assert [len(first), len(second), len(third)] == [4, 4, 2]
@@ -107,7 +109,7 @@ def test_it_continues_on_a_new_sheet_past_excel_s_limit(project, monkeypatch):
 
 def test_an_empty_export_has_the_header(project):
     export = _export(project, params={"limit": 0})
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     export.refresh_from_db()
     assert _sheet_rows(export) == [["Number", "Text", "When"]]
 
@@ -120,26 +122,25 @@ def test_a_failing_exporter_fails_the_export_and_leaves_no_file(project, monkeyp
     monkeypatch.setitem(exports._EXPORTERS, "numbers",
                         exports.Exporter("numbers", "Numbers", broken))
     export = _export(project)
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     export.refresh_from_db()
     assert export.status == Export.Status.FAILED and export.file == ""
-    assert list((exports.settings.VAR_DIR / "exports").rglob("*")) == [
-        exports.settings.VAR_DIR / "exports" / str(project.pk)]
+    assert list(Export.folder().rglob("*")) == [Export.folder() / str(project.pk)]
 
 
 def test_an_unknown_kind_fails(project):
     export = Export.objects.create(project=project, kind="gone")
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     export.refresh_from_db()
     assert export.status == Export.Status.FAILED
 
 
 def test_it_builds_an_export_only_once(project):
     export = _export(project)
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     export.refresh_from_db()
     first = export.file
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     export.refresh_from_db()
     assert export.file == first
 
@@ -156,7 +157,7 @@ def test_it_queues_and_nudges_after_commit(project, owner, django_capture_on_com
 
 def test_the_sweep_expires_old_exports_and_deletes_their_files(project):
     export = _export(project)
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     export.refresh_from_db()
     path = export.path
     exports.sweep(now=export.created + timedelta(days=7, seconds=1))
@@ -167,29 +168,37 @@ def test_the_sweep_expires_old_exports_and_deletes_their_files(project):
 
 def test_the_sweep_keeps_young_exports(project):
     export = _export(project)
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     sweep_exports.apply()
     export.refresh_from_db()
     assert export.status == Export.Status.DONE and export.path.exists()
 
 
-def test_the_sweep_fails_a_stalled_export_and_nudges_a_lost_one(project, monkeypatch):
-    nudged = []
-    monkeypatch.setattr(build_export, "delay", lambda **kwargs: nudged.append(kwargs))
+def test_the_sweep_retries_a_stalled_export_and_nudges_a_lost_one(project, enqueued):
     old = timezone.now() - timedelta(minutes=30)
-    stalled = _export(project, status=Export.Status.RUNNING, updated=old)
-    lost = _export(project, created=old)
+    stalled = _export(project, status=Export.Status.RUNNING, heartbeat=old, attempts=1)
+    lost = _export(project, created=old, heartbeat=old)
+    exports.sweep()
+    stalled.refresh_from_db()
+    assert stalled.status == Export.Status.QUEUED
+    assert enqueued == [(Export.TASK, {"job_id": stalled.pk}), (Export.TASK, {"job_id": lost.pk})]
+
+
+def test_the_sweep_fails_an_export_stalled_at_its_last_attempt(project, enqueued):
+    old = timezone.now() - timedelta(minutes=30)
+    stalled = _export(project, status=Export.Status.RUNNING, heartbeat=old,
+                      attempts=Export.MAX_ATTEMPTS)
     exports.sweep()
     stalled.refresh_from_db()
     assert stalled.status == Export.Status.FAILED and "interrupted" in stalled.error
-    assert nudged == [{"export_id": lost.pk}]
+    assert enqueued == []
 
 
 # The views
 
 def test_it_lists_the_exports_of_a_kind_in_a_dialog(owner_client, project):
     done = _export(project)
-    build_export.apply(kwargs={"export_id": done.pk})
+    build_export.apply(kwargs={"job_id": done.pk})
     response = owner_client.get(base(project), {"kind": "numbers", "limit": 5},
                                 HTTP_HX_REQUEST="true")
     body = response.content.decode()
@@ -238,12 +247,13 @@ def test_requesting_without_htmx_goes_back_to_the_list(owner_client, project):
 
 
 def test_a_row_polls_until_the_file_is_ready(owner_client, project):
-    export = _export(project, status=Export.Status.RUNNING, progress=30)
+    export = _export(project, status=Export.Status.RUNNING, progress_done=30,
+                     progress_total=100)
     running = owner_client.get(base(project) + f"{export.pk}/", HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 2s"' in running.content.decode()
     assert 'value="30"' in running.content.decode()
     Export.objects.filter(pk=export.pk).update(status=Export.Status.QUEUED)
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     ready = owner_client.get(base(project) + f"{export.pk}/", HTTP_HX_REQUEST="true")
     assert "every 2s" not in ready.content.decode()
     assert f"/exports/{export.pk}/download/" in ready.content.decode()
@@ -257,7 +267,7 @@ def test_a_row_without_htmx_leads_to_the_list(owner_client, project):
 
 def test_it_streams_the_file(owner_client, project):
     export = _export(project)
-    build_export.apply(kwargs={"export_id": export.pk})
+    build_export.apply(kwargs={"job_id": export.pk})
     export.refresh_from_db()
     response = owner_client.get(base(project) + f"{export.pk}/download/")
     assert response.status_code == 200
@@ -267,7 +277,7 @@ def test_it_streams_the_file(owner_client, project):
 
 def test_it_does_not_serve_an_expired_or_unfinished_file(owner_client, project):
     done = _export(project)
-    build_export.apply(kwargs={"export_id": done.pk})
+    build_export.apply(kwargs={"job_id": done.pk})
     Export.objects.filter(pk=done.pk).update(expires=timezone.now() - timedelta(seconds=1))
     assert owner_client.get(base(project) + f"{done.pk}/download/").status_code == 404
     queued = _export(project)
@@ -276,7 +286,7 @@ def test_it_does_not_serve_an_expired_or_unfinished_file(owner_client, project):
 
 def test_an_export_of_another_project_is_not_found(owner_client, project):
     theirs = _export(make_project("other"))
-    build_export.apply(kwargs={"export_id": theirs.pk})
+    build_export.apply(kwargs={"job_id": theirs.pk})
     assert owner_client.get(base(project) + f"{theirs.pk}/download/").status_code == 404
     assert owner_client.get(base(project) + f"{theirs.pk}/",
                             HTTP_HX_REQUEST="true").status_code == 404

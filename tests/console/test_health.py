@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import time
 
-from console.celery import BEAT_HEARTBEAT_KEY
-from console.health import check_beat, record_beat_heartbeat, redis_client
+from console.health import check_beat
+from console.heartbeat import BEAT_HEARTBEAT_KEY, record_beat_heartbeat, redis_client
 
 
 def test_it_reports_database_and_redis_up(client, db):

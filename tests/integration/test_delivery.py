@@ -55,7 +55,7 @@ def _finished(send_request: SendRequest, timeout: float) -> SendRequest:
 
 
 def _codes(send_request) -> Counter:
-    return Counter(Recipient.objects.filter(request=send_request)
+    return Counter(Recipient.objects.filter(send_request=send_request)
                    .values_list("result_code", flat=True))
 
 
@@ -70,7 +70,7 @@ def test_a_worker_delivers_individual_and_general_requests(api, sink, worker_fac
 
     individual = _finished(individual, 60)
     assert individual.status == Status.PARTIALLY_FAILED
-    assert dict(Recipient.objects.filter(request=individual).values_list(
+    assert dict(Recipient.objects.filter(send_request=individual).values_list(
         "address", "result_code")) == {"kim@example.com": ResultCode.MAIL_SENT,
                                        f"bounce@{SIM}": ResultCode.MAILBOX_ERROR,
                                        f"success@{SIM}": ResultCode.MAIL_SENT}
@@ -99,12 +99,12 @@ def test_a_relay_answering_451_for_a_while_is_retried_until_it_recovers(api, wor
         seen = set()
 
         def settled() -> bool:
-            recipient = Recipient.objects.filter(request=send_request).first()
+            recipient = Recipient.objects.filter(send_request=send_request).first()
             seen.add(recipient.result_code if recipient else None)
             return recipient is not None and recipient.result_code == ResultCode.MAIL_SENT
 
         wait_for(settled, 60, "the recipient to be sent")
-    recipient = Recipient.objects.get(request=send_request)
+    recipient = Recipient.objects.get(send_request=send_request)
     assert ResultCode.RESENDING_MAIL in seen
     assert (recipient.attempts, recipient.retry_count) == (3, 2)
     assert _finished(send_request, 30).status == Status.SENT
@@ -115,7 +115,7 @@ def test_a_relay_that_never_recovers_ends_in_resend_mail_fail(api, worker_factor
         worker_factory(EMAIL_URL=f"smtp://127.0.0.1:{relay.port}",
                        MAILER_RETRY_MAX_ATTEMPTS="3", **FAST)
         send_request = _finished(_post(api), 60)
-    recipient = Recipient.objects.get(request=send_request)
+    recipient = Recipient.objects.get(send_request=send_request)
     assert (recipient.result_code, recipient.attempts) == (ResultCode.RESEND_MAIL_FAIL, 3)
     assert recipient.last_attempt_code == ResultCode.RECEIVE_MAIL_SERVICE_ABNORMAL
     assert send_request.status == Status.FAILED
@@ -134,7 +134,7 @@ def _big_request(api, count: int) -> SendRequest:
 
 
 def _sent_so_far(send_request) -> int:
-    return Recipient.objects.filter(request=send_request).exclude(result_code="").count()
+    return Recipient.objects.filter(send_request=send_request).exclude(result_code="").count()
 
 
 def test_a_worker_killed_mid_send_loses_nothing(api, sink, worker_factory, beat_factory):
@@ -153,12 +153,12 @@ def test_a_worker_killed_mid_send_loses_nothing(api, sink, worker_factory, beat_
     assert send_request.status == Status.SENT
     assert _codes(send_request) == {ResultCode.MAIL_SENT: 10_000}
     deliveries = _deliveries()
-    addresses = set(Recipient.objects.filter(request=send_request).values_list("address",
+    addresses = set(Recipient.objects.filter(send_request=send_request).values_list("address",
                                                                                flat=True))
     assert set(deliveries) == addresses  # nobody lost
     twice = {address for address, n in deliveries.items() if n > 1}
     assert all(n <= 2 for n in deliveries.values())
-    marked = set(Recipient.objects.filter(request=send_request, possible_duplicate=True)
+    marked = set(Recipient.objects.filter(send_request=send_request, possible_duplicate=True)
                  .values_list("address", flat=True))
     assert twice <= marked  # every duplicate is one of the in-flight mails, and marked
     assert len(marked) <= settings.MAILER_CLAIM_SIZE * 2  # at most the dead worker's claims

@@ -15,7 +15,7 @@ def request_body(**overrides) -> dict:
 
 
 def accepted_request(project, **overrides) -> SendRequest:
-    return accept(project, MailRequestIn.model_validate(request_body(**overrides))).request
+    return accept(project, MailRequestIn.model_validate(request_body(**overrides))).send_request
 
 
 def recipients(count: int, domain: str = "example.com", **extra) -> list[dict]:

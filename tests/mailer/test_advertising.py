@@ -62,7 +62,7 @@ def test_one_click_unsubscribe_then_the_next_advertising_mail_is_not_sent(sink, 
     before = SandboxMessage.objects.count()
     later = sent_request(project, recipients=[{"address": "kim@example.com"},
                                               {"address": "lee@example.com"}], **AD)
-    codes = dict(Recipient.objects.filter(request=later).values_list("address", "result_code"))
+    codes = dict(Recipient.objects.filter(send_request=later).values_list("address", "result_code"))
     assert codes == {"kim@example.com": ResultCode.UNSUBSCRIBE_ADDRESS,
                      "lee@example.com": ResultCode.MAIL_SENT}
     assert SandboxMessage.objects.count() == before + 1

@@ -30,7 +30,7 @@ def sent(project):
     send_request = _prepared(project, recipients=recipients(2), title="Spring sale",
                              senderName="Shop")
     now = timezone.now()
-    first, second = Recipient.objects.filter(request=send_request).order_by("id")
+    first, second = Recipient.objects.filter(send_request=send_request).order_by("id")
     Recipient.objects.filter(pk=first.pk).update(result_code=ResultCode.MAIL_SENT, received=True,
                                                  received_at=now, attempts=1, reply_code=250,
                                                  reply_text="2.0.0 Ok")

@@ -50,7 +50,7 @@ def _delivered(address: str) -> list[SandboxMessage]:
 
 
 def _codes(send_request) -> dict[str, str]:
-    return dict(Recipient.objects.filter(request=send_request).values_list("address",
+    return dict(Recipient.objects.filter(send_request=send_request).values_list("address",
                                                                            "result_code"))
 
 
@@ -171,10 +171,10 @@ def test_a_hard_failure_blocks_the_address_for_later_sends(sink, project):
 def test_a_temporary_failure_is_retried_until_sent(sink, project, settings):
     settings.MAILER_RETRY_BASE_SECONDS = 60
     done = _send(project, recipients=[{"address": f"tempfail@{SIM}"}])
-    recipient = Recipient.objects.get(request=done)
+    recipient = Recipient.objects.get(send_request=done)
     assert recipient.result_code == ResultCode.RESENDING_MAIL
     assert recipient.last_attempt_code == ResultCode.RECEIVE_MAIL_SERVICE_ABNORMAL
-    mail = Mail.objects.get(request=done)
+    mail = Mail.objects.get(send_request=done)
     assert mail.status == Status.SENDING
     assert mail.next_attempt_at > timezone.now() + timedelta(seconds=50)
     assert done.status == Status.SENDING
@@ -192,9 +192,9 @@ def test_retries_run_out_as_resend_mail_fail(sink, project, settings):
     settings.MAILER_RETRY_MAX_ATTEMPTS = 3
     done = _send(project, recipients=[{"address": f"tempfail+99@{SIM}"}])
     for _ in range(2):
-        Mail.objects.filter(request=done).update(next_attempt_at=timezone.now())
+        Mail.objects.filter(send_request=done).update(next_attempt_at=timezone.now())
         delivery.deliver(done.pk)
-    recipient = Recipient.objects.get(request=done)
+    recipient = Recipient.objects.get(send_request=done)
     done.refresh_from_db()
     assert (recipient.result_code, recipient.attempts) == (ResultCode.RESEND_MAIL_FAIL, 3)
     assert done.status == Status.FAILED
@@ -203,11 +203,11 @@ def test_retries_run_out_as_resend_mail_fail(sink, project, settings):
 def test_retries_also_end_after_the_maximum_age(sink, project, settings):
     settings.MAILER_RETRY_MAX_AGE_HOURS = 1
     done = _send(project, recipients=[{"address": f"tempfail+99@{SIM}"}])
-    Recipient.objects.filter(request=done).update(
+    Recipient.objects.filter(send_request=done).update(
         first_attempt_at=timezone.now() - timedelta(hours=2))
-    Mail.objects.filter(request=done).update(next_attempt_at=timezone.now())
+    Mail.objects.filter(send_request=done).update(next_attempt_at=timezone.now())
     delivery.deliver(done.pk)
-    assert Recipient.objects.get(request=done).result_code == ResultCode.RESEND_MAIL_FAIL
+    assert Recipient.objects.get(send_request=done).result_code == ResultCode.RESEND_MAIL_FAIL
 
 
 def test_a_slow_server_is_read_timed_out(sink, project, settings):
@@ -235,10 +235,10 @@ def test_an_expired_lease_is_claimed_again_and_marked(sink, project):
     (again,) = delivery.claim(send_request.pk, "live-worker", 10)
     assert again.pk == stolen.pk and again.redelivered
     delivery.deliver(send_request.pk)  # the live worker's lease is still valid: nothing to do
-    assert Recipient.objects.get(request=send_request).result_code == ""
+    assert Recipient.objects.get(send_request=send_request).result_code == ""
     Mail.objects.filter(pk=stolen.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
     delivery.deliver(send_request.pk)
-    recipient = Recipient.objects.get(request=send_request)
+    recipient = Recipient.objects.get(send_request=send_request)
     assert recipient.result_code == ResultCode.MAIL_SENT
     assert recipient.possible_duplicate
 
@@ -250,7 +250,7 @@ def test_a_worker_that_lost_its_lease_does_not_record(sink, project):
     Mail.objects.filter(pk=mail.pk).update(lease_token="someone-else")
     sent = classify_error("unknown", "late")
     delivery.record(send_request, "slow-worker", [(mail, {mail.recipients[0].pk: sent})], [])
-    assert Recipient.objects.get(request=send_request).result_code == ""
+    assert Recipient.objects.get(send_request=send_request).result_code == ""
 
 
 def test_a_request_that_is_not_sending_is_left_alone(sink, project):

@@ -71,5 +71,5 @@ def test_a_signing_failure_is_dkim_fail(sink, project):
         encrypted_private_key=seal(b"-----BEGIN RSA PRIVATE KEY-----\nbroken\n"))
     done = sent_request(project, senderAddress="news@shop.example.com",
                         recipients=[{"address": "kim@example.com"}])
-    assert Recipient.objects.get(request=done).result_code == ResultCode.DKIM_FAIL
+    assert Recipient.objects.get(send_request=done).result_code == ResultCode.DKIM_FAIL
     assert not delivered_to("kim@example.com")

@@ -37,7 +37,7 @@ def test_a_reservation_waits_until_it_is_due(project):
     assert lifecycle.dispatch_due_reservations() == [send_request.pk]
     send_request.refresh_from_db()
     assert send_request.status == Status.SENDING
-    assert Mail.objects.get(request=send_request).status == Status.SENDING
+    assert Mail.objects.get(send_request=send_request).status == Status.SENDING
     assert send_request.late_by is None
 
 
@@ -96,7 +96,7 @@ def test_cancel_while_preparing_keeps_nothing_and_gives_everything_back(project)
     send_request.refresh_from_db()
     assert send_request.status == Status.CANCELLED
     assert send_request.cancelled_at is not None
-    assert not Recipient.objects.filter(request=send_request).exists()
+    assert not Recipient.objects.filter(send_request=send_request).exists()
     assert _usage(project) == 0
 
 
@@ -107,7 +107,7 @@ def test_cancel_while_preparing_cancels_what_was_saved(project):
     preparation._save_chunk(send_request, send_request.recipients_payload()[:2], 1,
                             Status.SENDING, preparation.TagCheck(send_request), timezone.now())
     assert lifecycle.cancel(send_request) == 2
-    assert set(Recipient.objects.filter(request=send_request).values_list(
+    assert set(Recipient.objects.filter(send_request=send_request).values_list(
         "result_code", flat=True)) == {ResultCode.CANCELED_MAIL}
     assert _usage(project) == 0
 
@@ -115,14 +115,14 @@ def test_cancel_while_preparing_cancels_what_was_saved(project):
 def test_cancel_a_ready_request_cancels_all_of_it(project):
     send_request = _prepared(project, recipients=recipients(3), confirmAndSend=True)
     assert lifecycle.cancel(send_request) == 3
-    assert set(Mail.objects.filter(request=send_request).values_list("status", flat=True)) \
+    assert set(Mail.objects.filter(send_request=send_request).values_list("status", flat=True)) \
         == {Status.CANCELLED}
     assert _usage(project) == 0
 
 
 def test_cancel_while_sending_stops_only_the_unsent(project):
     send_request = _prepared(project, recipients=recipients(4))
-    first, second, *_rest = Recipient.objects.filter(request=send_request).order_by("id")
+    first, second, *_rest = Recipient.objects.filter(send_request=send_request).order_by("id")
     Recipient.objects.filter(pk=first.pk).update(result_code=ResultCode.MAIL_SENT, received=True)
     Mail.objects.filter(pk=first.mail_id).update(status=Status.SENT)
     # The second is on its way: a worker holds its lease.
@@ -130,7 +130,8 @@ def test_cancel_while_sending_stops_only_the_unsent(project):
     assert leased.pk == second.mail_id
 
     assert lifecycle.cancel(send_request) == 2
-    codes = dict(Recipient.objects.filter(request=send_request).values_list("pk", "result_code"))
+    codes = dict(Recipient.objects.filter(send_request=send_request).values_list(
+        "pk", "result_code"))
     assert codes[first.pk] == ResultCode.MAIL_SENT
     assert codes[second.pk] == ""
     assert list(codes.values()).count(ResultCode.CANCELED_MAIL) == 2
@@ -149,11 +150,11 @@ def test_the_sweeper_cancels_mails_left_on_their_way(project):
     send_request = _prepared(project, recipients=recipients(2))
     assert len(delivery.claim(send_request.pk, "dead-worker", 2)) == 2
     lifecycle.cancel(send_request)
-    assert Mail.objects.filter(request=send_request, status=Status.SENDING).count() == 2
-    Mail.objects.filter(request=send_request).update(
+    assert Mail.objects.filter(send_request=send_request, status=Status.SENDING).count() == 2
+    Mail.objects.filter(send_request=send_request).update(
         lease_until=timezone.now() - timedelta(seconds=1))
     sweep.apply()
-    assert set(Recipient.objects.filter(request=send_request).values_list(
+    assert set(Recipient.objects.filter(send_request=send_request).values_list(
         "result_code", flat=True)) == {ResultCode.CANCELED_MAIL}
     assert _usage(project) == 0
 

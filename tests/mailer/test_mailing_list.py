@@ -39,7 +39,7 @@ def test_it_filters_by_status(owner_client, project):
 def test_it_shows_the_progress_of_a_sending_request_and_polls(owner_client, project):
     send_request = accepted_request(project, recipients=recipients(4))
     prepare_request.apply(kwargs={"request_pk": send_request.pk})
-    Mail.objects.filter(request=send_request, seq__lte=3).update(status=Status.SENT)
+    Mail.objects.filter(send_request=send_request, seq__lte=3).update(status=Status.SENT)
     response = owner_client.get(_url(project))
     assert b"3 / 4" in response.content
     assert b'hx-trigger="every 2s"' in response.content
@@ -53,7 +53,7 @@ def test_it_answers_htmx_with_the_list_only(owner_client, project):
 
 
 def test_it_pages_without_counting(owner_client, project, monkeypatch):
-    from mailer import views
+    from mailer.views import mailing_list as views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     ids = [accepted_request(project).request_id for _ in range(3)]

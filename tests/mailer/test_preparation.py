@@ -23,9 +23,9 @@ def test_it_makes_one_mail_per_recipient_for_an_individual_send(project):
     done = _prepare(accepted_request(project, recipients=recipients(7)))
     assert done.status == Status.SENDING
     assert (done.mail_count, done.recipient_count) == (7, 7)
-    assert list(Mail.objects.filter(request=done).values_list("seq", flat=True)) == list(
+    assert list(Mail.objects.filter(send_request=done).values_list("seq", flat=True)) == list(
         range(1, 8))
-    assert Recipient.objects.filter(request=done, result_code="").count() == 7
+    assert Recipient.objects.filter(send_request=done, result_code="").count() == 7
     assert SendRequest.objects.filter(pk=done.pk, payload__isnull=True).exists()
 
 
@@ -33,9 +33,9 @@ def test_it_splits_a_general_send_in_mails_of_30_with_copies_on_the_first(projec
     rows = [*recipients(65), {"address": "cc@example.com", "type": "C"},
             {"address": "bcc@example.com", "type": "B"}]
     done = _prepare(accepted_request(project, individual=False, recipients=rows))
-    sizes = [m.recipients.count() for m in Mail.objects.filter(request=done)]
+    sizes = [m.recipients.count() for m in Mail.objects.filter(send_request=done)]
     assert sizes == [32, 30, 5]
-    first = Mail.objects.get(request=done, seq=1)
+    first = Mail.objects.get(send_request=done, seq=1)
     assert set(first.recipients.exclude(type="R").values_list("address", flat=True)) == {
         "cc@example.com", "bcc@example.com"}
 
@@ -44,7 +44,7 @@ def test_it_waits_in_ready_for_a_reservation(project):
     later = int((timezone.now() + timedelta(hours=2)).timestamp() * 1000)
     done = _prepare(accepted_request(project, reservationUtc=later))
     assert done.status == Status.READY
-    assert Mail.objects.get(request=done).status == Status.READY
+    assert Mail.objects.get(send_request=done).status == Status.READY
 
 
 def test_it_waits_in_ready_for_a_confirmation(project):
@@ -59,7 +59,7 @@ def test_it_settles_send_blocked_addresses(project):
                              blocked_until=timezone.now() - timedelta(hours=1),
                              result_code=ResultCode.MAILBOX_ERROR)
     done = _prepare(accepted_request(project, recipients=recipients(3)))
-    codes = dict(Recipient.objects.filter(request=done).values_list("address", "result_code"))
+    codes = dict(Recipient.objects.filter(send_request=done).values_list("address", "result_code"))
     assert codes == {"user000000@example.com": "", "user000001@example.com": "SEND_BLOCK_ADDRESS",
                      "user000002@example.com": ""}
     blocked_mail = Recipient.objects.get(address="user000001@example.com").mail
@@ -70,19 +70,20 @@ def test_it_settles_recipients_whose_tags_have_no_value(project):
     rows = [{"address": "a@example.com", "parameters": {"GRADE": "GOLD"}},
             {"address": "b@example.com"}]
     done = _prepare(accepted_request(project, recipients=rows, body="<p>${GRADE}</p>"))
-    codes = dict(Recipient.objects.filter(request=done).values_list("address", "result_code"))
+    codes = dict(Recipient.objects.filter(send_request=done).values_list("address", "result_code"))
     assert codes == {"a@example.com": "", "b@example.com": ResultCode.CONTENT_HAS_TAG_FORM}
 
 
 def test_request_parameters_fill_tags_for_everyone(project):
     done = _prepare(accepted_request(project, recipients=recipients(2), title="Event ${SEQ}",
                                      parameters={"SEQ": 3}))
-    assert not Recipient.objects.filter(request=done, result_code="CONTENT_HAS_TAG_FORM").exists()
+    assert not Recipient.objects.filter(send_request=done,
+                                        result_code="CONTENT_HAS_TAG_FORM").exists()
 
 
 def test_an_unknown_metadata_tag_settles_everyone(project):
     done = _prepare(accepted_request(project, recipients=recipients(2), body="#{WHO}"))
-    assert set(Recipient.objects.filter(request=done).values_list("result_code", flat=True)) \
+    assert set(Recipient.objects.filter(send_request=done).values_list("result_code", flat=True)) \
         == {"CONTENT_HAS_TAG_FORM"}
 
 
@@ -104,7 +105,7 @@ def test_it_expands_a_group_combination(project):
                                      recipientGroupFilter={"andFilter": True,
                                                            "groups": ["a", "b"]}))
     assert done.recipient_count == 5
-    assert set(Recipient.objects.filter(request=done).values_list("address", flat=True)) == {
+    assert set(Recipient.objects.filter(send_request=done).values_list("address", flat=True)) == {
         f"m{n}@example.com" for n in range(1, 10, 2)}
 
 
@@ -131,9 +132,9 @@ def test_it_resumes_where_a_crashed_worker_stopped(project, monkeypatch):
         prepare_heartbeat=timezone.now() - timedelta(minutes=5))  # the sweeper finds it stalled
     done = _prepare(send_request)
     assert done.status == Status.SENDING
-    addresses = list(Recipient.objects.filter(request=done).values_list("address", flat=True))
+    addresses = list(Recipient.objects.filter(send_request=done).values_list("address", flat=True))
     assert len(addresses) == len(set(addresses)) == 35
-    assert list(Mail.objects.filter(request=done).values_list("seq", flat=True)) == list(
+    assert list(Mail.objects.filter(send_request=done).values_list("seq", flat=True)) == list(
         range(1, 36))
 
 
@@ -158,4 +159,5 @@ def test_it_stops_when_the_request_is_cancelled_between_chunks(project, monkeypa
     monkeypatch.setattr(preparation, "_source", cancelled_after_first_chunk)
     done = _prepare(send_request)
     assert done.status == Status.CANCELLED
-    assert Recipient.objects.filter(request=done).count() == 10  # the second chunk is not saved
+    # The second chunk is not saved.
+    assert Recipient.objects.filter(send_request=done).count() == 10

@@ -23,10 +23,10 @@ def test_opening_marks_exactly_that_recipient_once(sink, project):
     response = Client().get(path)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/gif" and response.content == PIXEL
-    kim = Recipient.objects.get(request=done, address="kim@example.com")
+    kim = Recipient.objects.get(send_request=done, address="kim@example.com")
     first_open = kim.opened_at
     assert first_open is not None
-    assert Recipient.objects.get(request=done, address="lee@example.com").opened_at is None
+    assert Recipient.objects.get(send_request=done, address="lee@example.com").opened_at is None
     Client().get(path)
     kim.refresh_from_db()
     assert kim.opened_at == first_open
@@ -41,7 +41,7 @@ def test_every_recipient_has_its_own_image(sink, project):
 
 def test_a_forged_image_url_records_nothing_and_reveals_nothing(sink, project):
     done = sent_request(project, recipients=[{"address": "kim@example.com"}])
-    pk = Recipient.objects.get(request=done).pk
+    pk = Recipient.objects.get(send_request=done).pk
     response = Client().get(f"/o/{pk}:forged.gif")
     assert response.status_code == 200 and response.content == PIXEL
     assert Recipient.objects.get(pk=pk).opened_at is None

@@ -16,7 +16,7 @@ from mailer.unsubscribe import recipient_from_token
 
 def _get_recipient(token: str) -> Recipient:
     pk = recipient_from_token(token)
-    recipient = (Recipient.objects.select_related("project", "request").filter(pk=pk).first()
+    recipient = (Recipient.objects.select_related("project", "send_request").filter(pk=pk).first()
                  if pk is not None else None)
     if recipient is None:
         raise Http404("This unsubscribe link is not valid")
@@ -32,7 +32,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         Unsubscriber.objects.get_or_create(
             project=recipient.project, address=normalise_address(recipient.address),
-            defaults={"request": recipient.request, "is_reg_by_manager": False},
+            defaults={"send_request": recipient.send_request, "is_reg_by_manager": False},
         )
         return render(request, "mailer/unsubscribed.html", {"recipient": recipient})
     return render(request, "mailer/unsubscribe.html", {"recipient": recipient, "token": token})

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from addressbook.addresses import normalise_address
 from console.access import Role, project_view
+from console.paging import page_of
 from console.partials import page_or_fragment
 from mailer import suppression
 from mailer.forms import AddressesForm, SearchForm
@@ -20,18 +22,12 @@ from mailer.models import SendBlock, Unsubscriber
 PAGE_SIZE = 25
 
 
-def _page(rows, data: dict) -> dict:
-    page = data.get("page") or 1
-    found = list(rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE + 1])
-    return {"rows": found[:PAGE_SIZE], "page": page, "has_next": len(found) > PAGE_SIZE}
-
-
 def _list(request: HttpRequest, rows, template: str, extra: dict) -> HttpResponse:
     form = SearchForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("q"):
-        rows = rows.filter(address__contains=data["q"].strip().lower())
-    context = {"form": form, **_page(rows, data), **extra}
+        rows = rows.filter(address__contains=normalise_address(data["q"]))
+    context = {"form": form, **page_of(rows, data.get("page"), PAGE_SIZE).context(), **extra}
     return render(request, page_or_fragment(request, template, "rows"), context)
 
 

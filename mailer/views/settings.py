@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from console.access import Role, project_view
-from mailer import domains, lifecycle, suppression
+from mailer import domains, monthly_limit, suppression
 from mailer.forms import SendingDomainForm, SendingSettingsForm
 from mailer.models import MailerSettings, MonthlyUsage, SendingDomain
 
@@ -26,11 +26,11 @@ def sending(request: HttpRequest) -> HttpResponse:
     form = SendingSettingsForm(request.POST or None, initial={
         "monthly_limit": current.monthly_limit, "send_block_hours": current.send_block_hours})
     if request.method == "POST" and form.is_valid():
-        lifecycle.set_monthly_limit(request.project, form.cleaned_data["monthly_limit"])
+        monthly_limit.set_monthly_limit(request.project, form.cleaned_data["monthly_limit"])
         suppression.set_send_block_hours(request.project, form.cleaned_data["send_block_hours"])
         messages.success(request, _("The sending settings were saved."))
         return redirect("mailer:sending_settings", project=request.project.slug)
-    month = lifecycle.usage_month(request.project, timezone.now())
+    month = monthly_limit.usage_month(request.project, timezone.now())
     usage = MonthlyUsage.objects.filter(project=request.project, month=month).first()
     return render(request, "mailer/settings_sending.html", {
         "form": form, "can_edit": request.membership.is_admin, "month": month,

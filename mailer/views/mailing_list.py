@@ -1,4 +1,5 @@
-"""The Mailing list, Templates and Unsubscribers / Send block screens."""
+"""The Mailing list screen: the send requests of the project, filtered and paged, with the
+progress of those still sending."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from console.access import project_view
+from console.paging import page_of
 from console.partials import page_or_fragment
-from mailer.models import Mail, SendRequest, Status, Template, Tool
+from mailer.models import Mail, SendRequest, Status, Tool
 
 PAGE_SIZE = 20
 STATUS_BADGES = {Status.SENT: "ok", Status.FAILED: "bad", Status.PARTIALLY_FAILED: "warn",
@@ -41,10 +43,11 @@ def _progress(rows: list[SendRequest]) -> dict[int, dict[str, int]]:
     """Mails done and waiting for the requests on the page that are still sending."""
     sending = [row.pk for row in rows if row.status == Status.SENDING]
     progress: dict[int, dict[str, int]] = {pk: {"done": 0, "waiting": 0} for pk in sending}
-    for request_id, status, n in (Mail.objects.filter(request_id__in=sending)
-                                  .values_list("request_id", "status").annotate(n=Count("id"))):
+    for request_pk, status, n in (Mail.objects.filter(send_request_id__in=sending)
+                                  .values_list("send_request_id", "status")
+                                  .annotate(n=Count("id"))):
         key = "waiting" if status in (Status.READY, Status.SENDING) else "done"
-        progress[request_id][key] += n
+        progress[request_pk][key] += n
     return progress
 
 
@@ -61,26 +64,16 @@ def mailing_list(request: HttpRequest) -> HttpResponse:
         requests = requests.filter(tool=data["tool"])
     if data.get("request_id"):
         requests = requests.filter(request_id=data["request_id"].strip())
-    page = data.get("page") or 1
-    # One row more than the page tells whether there is a next page, without counting.
-    rows = list(requests.order_by("-created", "-id")[(page - 1) * PAGE_SIZE:page * PAGE_SIZE + 1])
-    shown = rows[:PAGE_SIZE]
+    page = page_of(requests.order_by("-created", "-id"), data.get("page"), PAGE_SIZE)
+    shown = page.rows
     progress = _progress(shown)
     for row in shown:
         row.badge = STATUS_BADGES.get(row.status, "")
         row.progress = progress.get(row.pk)
         row.late = _duration(row.late_by) if row.late_by else ""
     context = {
-        "form": form, "rows": shown, "page": page, "has_next": len(rows) > PAGE_SIZE,
-        "sending": bool(progress),
-        "any_request": rows or SendRequest.objects.filter(project=request.project).exists(),
+        "form": form, **page.context(), "sending": bool(progress),
+        "any_request": shown or SendRequest.objects.filter(project=request.project).exists(),
     }
     return render(request, page_or_fragment(request, "mailer/mailing_list.html", "request-list"),
                   context)
-
-
-@project_view()
-@require_GET
-def templates(request: HttpRequest) -> HttpResponse:
-    rows = Template.objects.filter(project=request.project, deleted=None)
-    return render(request, "mailer/templates.html", {"rows": rows})

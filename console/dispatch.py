@@ -1,0 +1,25 @@
+"""The one way domain code asks for background work: enqueue a task by its name.
+
+Tasks live in the apps' `tasks` modules, which import the domain modules; a domain module that
+needs "do this next" calls `enqueue("mailer.deliver_request", request_pk=…)` instead of importing
+a task, so no module imports its own caller. The message is sent once the surrounding
+transaction commits (at once outside one), so a worker never looks for a row it cannot see yet.
+Messages are only nudges: every piece of work is found again by a periodic chore if one is lost.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from console.celery import app
+
+
+def enqueue(task: str, *, countdown: float | None = None, copies: int = 1,
+            **kwargs: int | str) -> None:
+    """Send `copies` messages for the task named `task` with these keyword arguments (ids)."""
+
+    def send() -> None:
+        for _ in range(max(copies, 1)):
+            app.send_task(task, kwargs=kwargs, countdown=countdown)
+
+    transaction.on_commit(send)

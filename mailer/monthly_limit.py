@@ -1,0 +1,65 @@
+"""The monthly sending limit: recipients are counted against the project's month when a request
+is accepted, and given back when they will not be sent (cancel)."""
+
+from __future__ import annotations
+
+import contextlib
+import zoneinfo
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from console.models import Project
+from mailer.models import MailerSettings, MonthlyUsage, SendRequest
+from mailer.rules import Refused
+
+
+def usage_month(project: Project, moment: datetime) -> date:
+    local = moment.astimezone(zoneinfo.ZoneInfo(project.time_zone))
+    return local.date().replace(day=1)
+
+
+def count_against_limit(project: Project, count: int, moment: datetime) -> None:
+    """Add `count` recipients to this month's usage, or raise Refused if that would pass the
+    project's limit. One conditional UPDATE in the usual case."""
+    month = usage_month(project, moment)
+    for _attempt in range(2):
+        if MonthlyUsage.objects.filter(project=project, month=month,
+                                       accepted__lte=F("limit") - count).update(
+                accepted=F("accepted") + count):
+            return
+        usage = MonthlyUsage.objects.filter(project=project, month=month).first()
+        if usage is not None:
+            raise Refused(
+                f"the monthly sending limit of {usage.limit:,} recipients would be passed: "
+                f"{usage.accepted:,} accepted this month, this request has {count:,}")
+        limit = MailerSettings.for_project(project.pk).monthly_limit
+        # Created meanwhile by another request: count again.
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            MonthlyUsage.objects.create(project=project, month=month, limit=limit)
+    raise Refused("the monthly usage could not be counted; try again")
+
+
+def give_back_count(project: Project, count: int, moment: datetime) -> None:
+    MonthlyUsage.objects.filter(project=project, month=usage_month(project, moment),
+                                accepted__gte=count).update(accepted=F("accepted") - count)
+
+
+def give_back(send_request: SendRequest, count: int) -> None:
+    """Return recipients that will not be sent to the month the request was counted in."""
+    count = min(count, send_request.counted_recipients)
+    if count <= 0:
+        return
+    give_back_count(send_request.project, count, send_request.created)
+    SendRequest.objects.filter(pk=send_request.pk).update(
+        counted_recipients=F("counted_recipients") - count)
+
+
+def set_monthly_limit(project: Project, limit: int) -> None:
+    settings_row, _created = MailerSettings.objects.get_or_create(project=project)
+    settings_row.monthly_limit = limit
+    settings_row.save(update_fields=["monthly_limit"])
+    MonthlyUsage.objects.filter(project=project,
+                                month=usage_month(project, timezone.now())).update(limit=limit)
