@@ -58,11 +58,11 @@ def clean_slate() -> None:
     """Leave nothing from an earlier run: no open request, no queued task."""
     import redis
     from django.conf import settings
+    from django.utils import timezone
 
-    from mailer.models import SendRequest, Status
+    from mailer.models import SendRequest
 
-    SendRequest.objects.filter(status__in=[Status.PREPARING, Status.READY, Status.SENDING]) \
-        .update(status=Status.CANCELLED)
+    SendRequest.objects.cancel(timezone.now())
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 

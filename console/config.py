@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -81,35 +81,39 @@ def redis(value: str) -> str:
     return value
 
 
+# Scheme → (default port, security). django-environ reads smtps:// as STARTTLS; RFC 8314 and
+# every relay's documentation mean TLS from the first byte on 465, so we read it so.
+EMAIL_SCHEMES = {"smtp": (25, "none"), "smtp+tls": (587, "starttls"),
+                 "submission": (587, "starttls"), "smtps": (465, "ssl"), "smtp+ssl": (465, "ssl")}
+_TLS_OPTIONS = {"starttls": "starttls", "1": "starttls", "true": "starttls", "ssl": "ssl",
+                "0": "none", "false": "none", "none": "none"}
+
+
 def email(value: str) -> dict:
-    """EMAIL_URL → the relay Outbound delivers through.
+    """EMAIL_URL → the relay Outbound delivers through, parsed by django-environ.
 
     smtp://host:25 (plain, STARTTLS when ?tls=starttls), smtp+tls:// or submission:// (STARTTLS,
-    port 587 by default), smtps:// (TLS from the first byte, port 465 by default). A user and
-    password in the URL turn on SMTP AUTH; ?timeout=seconds sets the socket timeout; ?cafile=
-    a PEM file of certificate authorities to trust besides the system's (a private relay).
+    port 587 by default), smtps:// or smtp+ssl:// (TLS from the first byte, port 465 by
+    default). A user and password in the URL turn on SMTP AUTH; ?timeout=seconds sets the socket
+    timeout; ?cafile= a PEM file of certificate authorities to trust besides the system's.
     """
     expected = "smtp://user:password@host:587?tls=starttls, smtps://host:465 or smtp://127.0.0.1:2525"
     parts = urlsplit(value)
-    schemes = {"smtp": (25, "none"), "smtp+tls": (587, "starttls"),
-               "submission": (587, "starttls"), "smtps": (465, "ssl")}
-    if parts.scheme not in schemes:
+    if parts.scheme not in EMAIL_SCHEMES:
         raise _fail("EMAIL_URL", value, f"unsupported scheme {parts.scheme!r}", expected)
     if not parts.hostname:
         raise _fail("EMAIL_URL", value, "no host", expected)
-    default_port, security = schemes[parts.scheme]
+    default_port, security = EMAIL_SCHEMES[parts.scheme]
     try:
-        port = parts.port or default_port
+        parsed = environ.Env.email_url_config(parts._replace(scheme="smtp", query="").geturl())
     except ValueError:
         raise _fail("EMAIL_URL", value, "the port is not a number", expected) from None
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     tls = query.pop("tls", None)
     if tls is not None:
-        mapping = {"starttls": "starttls", "1": "starttls", "true": "starttls", "ssl": "ssl",
-                   "0": "none", "false": "none", "none": "none"}
-        if tls.lower() not in mapping:
+        if tls.lower() not in _TLS_OPTIONS:
             raise _fail("EMAIL_URL", value, f"tls={tls!r} is unknown", "tls=starttls|ssl|none")
-        security = mapping[tls.lower()]
+        security = _TLS_OPTIONS[tls.lower()]
     timeout = query.pop("timeout", "30")
     try:
         timeout_seconds = float(timeout)
@@ -121,11 +125,11 @@ def email(value: str) -> dict:
     if query:
         raise _fail("EMAIL_URL", value, f"unknown option {sorted(query)[0]!r}", expected)
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parts.hostname,
-        "EMAIL_PORT": port,
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_BACKEND": parsed["EMAIL_BACKEND"],
+        "EMAIL_HOST": parsed["EMAIL_HOST"],
+        "EMAIL_PORT": parsed["EMAIL_PORT"] or default_port,
+        "EMAIL_HOST_USER": parsed["EMAIL_HOST_USER"] or "",
+        "EMAIL_HOST_PASSWORD": parsed["EMAIL_HOST_PASSWORD"] or "",
         "EMAIL_USE_TLS": security == "starttls",
         "EMAIL_USE_SSL": security == "ssl",
         "EMAIL_TIMEOUT": timeout_seconds,

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from console.models import Membership, Profile, Project, time_zone_choices
 
-logger = logging.getLogger(__name__)
 User = get_user_model()
 
 
@@ -23,59 +18,6 @@ class ConsoleFormRenderer(TemplatesSetting):
 
     form_template_name = "console/forms/form.html"
     field_template_name = "console/forms/field.html"
-
-
-class ThrottledLoginForm(AuthenticationForm):
-    """Refuses further attempts for a while after LOGIN_FAILURE_LIMIT failures, counted per
-    username and, more loosely, per client address."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _("Too many failed sign-in attempts. Try again in %(minutes)d minutes."),
-    }
-
-    def _keys(self) -> list[tuple[str, int]]:
-        username = (self.data.get("username") or "").strip().lower()
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        limit = settings.LOGIN_FAILURE_LIMIT
-        return [(f"login-fail:user:{username}", limit), (f"login-fail:ip:{address}", limit * 4)]
-
-    def is_throttled(self) -> bool:
-        try:
-            counts = cache.get_many([key for key, _limit in self._keys()])
-        except Exception:  # cache down: do not lock everybody out
-            logger.warning("login throttling unavailable", exc_info=True)
-            return False
-        return any(counts.get(key, 0) >= limit for key, limit in self._keys())
-
-    def record_failure(self) -> None:
-        try:
-            for key, _limit in self._keys():
-                if not cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS):
-                    cache.incr(key)
-        except Exception:
-            logger.warning("login throttling unavailable", exc_info=True)
-
-    def clear_failures(self) -> None:
-        try:
-            cache.delete(self._keys()[0][0])
-        except Exception:
-            logger.warning("login throttling unavailable", exc_info=True)
-
-    def clean(self):
-        if self.is_throttled():
-            raise forms.ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": max(settings.LOGIN_LOCKOUT_SECONDS // 60, 1)},
-            )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            self.record_failure()
-            raise
-        self.clear_failures()
-        return cleaned
 
 
 class PreferencesForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
 from django.db.models import F
@@ -111,29 +111,48 @@ class Profile(models.Model):
         return profile
 
 
-def _fernet(secret_key: str | None = None) -> Fernet:
-    material = f"outbound-api-key:{secret_key or settings.SECRET_KEY}".encode()
+def _fernet(secret_key: str) -> Fernet:
+    material = f"outbound-api-key:{secret_key}".encode()
     return Fernet(base64.urlsafe_b64encode(hashlib.sha256(material).digest()))
+
+
+@lru_cache(maxsize=8)
+def _fernets(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([_fernet(key) for key in keys])
+
+
+def _secret_keys() -> tuple[str, ...]:
+    """SECRET_KEY first (it encrypts), then SECRET_KEY_FALLBACKS (they still decrypt)."""
+    return (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
 
 
 def seal(data: bytes) -> bytes:
     """Encrypt a secret for storage (API secrets, DKIM private keys) with SECRET_KEY."""
-    return _fernet().encrypt(data)
+    return _fernets(_secret_keys()).encrypt(data)
 
 
 def unseal(token: bytes) -> bytes | None:
-    """The secret again, or None if SECRET_KEY changed since it was sealed."""
+    """The secret again (sealed with SECRET_KEY or one of SECRET_KEY_FALLBACKS), or None."""
     try:
-        return _fernet().decrypt(token)
+        return _fernets(_secret_keys()).decrypt(token)
+    except InvalidToken:
+        return None
+
+
+def reseal(token: bytes) -> bytes | None:
+    """The same secret sealed with the current SECRET_KEY (key rotation), or None if no key
+    opens it."""
+    try:
+        return _fernets(_secret_keys()).rotate(token)
     except InvalidToken:
         return None
 
 
 @lru_cache(maxsize=1024)
-def _decrypt(secret_key: str, token: bytes) -> str | None:
+def _decrypt(keys: tuple[str, ...], token: bytes) -> str | None:
     """Every API call needs its key's secret: decrypt each stored secret once per process."""
     try:
-        return _fernet(secret_key).decrypt(token).decode()
+        return _fernets(keys).decrypt(token).decode()
     except InvalidToken:
         return None
 
@@ -146,9 +165,12 @@ class ApiKeyQuerySet(models.QuerySet):
 class ApiKey(models.Model):
     """An access key / secret key pair of one user in one project (signature v2).
 
-    The secret is needed in clear to check HMAC signatures, so it is stored encrypted with a key
-    derived from SECRET_KEY: changing SECRET_KEY invalidates every API key.
+    The secret is needed in clear to check HMAC signatures, so it is stored sealed (Fernet) with
+    a key derived from SECRET_KEY. To change SECRET_KEY, keep the old one in
+    SECRET_KEY_FALLBACKS until `manage.py rotate_secrets` has sealed everything again.
     """
+
+    SEALED_FIELDS = ("encrypted_secret",)
 
     ACCESS_KEY_LENGTH = 20
     SECRET_KEY_LENGTH = 40
@@ -181,13 +203,13 @@ class ApiKey(models.Model):
             user=user,
             name=name,
             access_key=access_key,
-            encrypted_secret=_fernet().encrypt(secret.encode()),
+            encrypted_secret=seal(secret.encode()),
         )
         return key, secret
 
     @property
     def secret(self) -> str | None:
-        return _decrypt(settings.SECRET_KEY, bytes(self.encrypted_secret))
+        return _decrypt(_secret_keys(), bytes(self.encrypted_secret))
 
     def revoke(self) -> None:
         self.revoked = timezone.now()

@@ -22,6 +22,9 @@ FILES_DIR = Path(env.str("FILES_DIR", default=str(VAR_DIR / "files")))
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = config.secret_key(os.environ.get("SECRET_KEY"), VAR_DIR / "secret-key")
+# Earlier keys, comma-separated: sessions and sealed secrets made with them still open (see
+# `manage.py rotate_secrets`).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = config.allowed_hosts(env.str("ALLOWED_HOSTS", default="127.0.0.1,localhost"))
 PUBLIC_BASE_URL = config.public_base_url(
     env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "template_partials",
+    "axes",
     "console",
     "addressbook",
     "mailer",
@@ -83,6 +87,7 @@ MIDDLEWARE = [
     "console.middleware.UserPreferencesMiddleware",
     "console.middleware.ApiLanguageMiddleware",
     "console.middleware.ApiErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "console.urls"
@@ -137,9 +142,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins per username and per client address before the login form refuses for a while.
+# Failed sign-ins per username before the form refuses it for a while: django-axes, counting in
+# the cache (console/login_throttle.py).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "console.login_throttle.ForgivingCacheHandler"
+AXES_FAILURE_LIMIT = "console.login_throttle.failure_limit"
+AXES_COOLOFF_TIME = "console.login_throttle.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "console.login_throttle.username"
+AXES_LOCKOUT_CALLABLE = "console.login_throttle.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean")), ("ja", _("Japanese"))]

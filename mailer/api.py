@@ -1,27 +1,29 @@
 """The mail API: POST /mails and the request / mail read endpoints (/api/v1/mails…)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja reads the annotations of paginated views
+# in the namespace of its pagination module, where string annotations do not resolve.
 
-import zoneinfo
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status as Answer
 
 from console.api import (
     ApiError,
+    DateOut,
     NotFound,
+    SpringPagination,
     caller,
+    caller_time_zone,
     date_object,
-    parse_sort,
     split_list,
-    spring_page,
 )
 from console.models import Membership
 from mailer import lifecycle
-from mailer.acceptance import Refused, accept
+from mailer.acceptance import accept
 from mailer.models import (
     AttachmentFile,
     Mail,
@@ -36,6 +38,7 @@ from mailer.models import (
 )
 from mailer.rendering import RequestRenderer
 from mailer.result_codes import ResultCode
+from mailer.rules import Refused, parse_moment
 from mailer.schemas import MailRequestIn, MailRequestOut
 
 router = Router(tags=["mail"])
@@ -68,13 +71,7 @@ def post_mails(request: HttpRequest, payload: MailRequestIn) -> Answer:
     return Answer(201, accepted.response())
 
 
-class Paging(Schema):
-    page: int = 0
-    size: int = 10
-    sort: list[str] = Field(default_factory=list)
-
-
-class RequestFilters(Paging):
+class RequestFilters(Schema):
     startUtc: int | None = None
     startDateTime: str | None = None
     endUtc: int | None = None
@@ -90,23 +87,14 @@ class RequestFilters(Paging):
 
 
 def _moment(utc: int | None, text: str | None, name: str, time_zone: str) -> datetime:
-    """{name}Utc (epoch ms) wins over {name}DateTime (yyyy-MM-dd HH:mm, project time zone);
-    a malformed value is refused even when the other one is given."""
-    parsed = None
-    if text is not None:
-        try:
-            naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
-        except ValueError:
-            raise ApiError(400, f"{name}DateTime: use the form yyyy-MM-dd HH:mm") from None
-        parsed = naive.replace(tzinfo=zoneinfo.ZoneInfo(time_zone))
-    if utc is not None:
-        try:
-            return datetime.fromtimestamp(utc / 1000, tz=zoneinfo.ZoneInfo("UTC"))
-        except (OverflowError, OSError, ValueError):
-            raise ApiError(400, f"{name}Utc: not a valid time in epoch milliseconds") from None
-    if parsed is None:
+    """{name}Utc or {name}DateTime, one of them required."""
+    try:
+        moment = parse_moment(utc, text, time_zone, name)
+    except Refused as refused:
+        raise ApiError(400, str(refused)) from None
+    if moment is None:
         raise ApiError(400, f"{name}Utc or {name}DateTime: one of them is required")
-    return parsed
+    return moment
 
 
 def _statuses(values: list[str]) -> list[str]:
@@ -151,30 +139,82 @@ def _filter_requests(project, filters: RequestFilters) -> QuerySet[SendRequest]:
     return requests
 
 
-def _request_row(row: SendRequest, time_zone: str) -> dict:
-    return {
-        "requestId": row.request_id,
-        "templateSid": row.template_id,
-        "templateName": row.template_name or None,
-        "emailStatus": email_status(row.status),
-        "senderAddress": row.sender_address,
-        "senderName": row.sender_name,
-        "dispatchType": row.tool,
-        "requestDate": date_object(row.created, time_zone),
-        "sendDate": date_object(row.send_started_at, time_zone),
-        "reservationDate": date_object(row.reservation_at, time_zone),
-        "requestCount": row.mail_count,
-        "recipientCount": row.recipient_count,
-    }
+class EmailStatusOut(Schema):
+    label: str
+    code: str
 
 
-@router.get("/requests", summary="Send requests of a period")
-def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> dict:
-    project = caller(request).project
-    requests = _filter_requests(project, filters)
-    sort = parse_sort(filters.sort, REQUEST_SORT, [("requestDate", "DESC")])
-    return spring_page(requests, filters.page, filters.size, sort, REQUEST_SORT,
-                       lambda row: _request_row(row, project.time_zone))
+def _date(moment, context) -> dict | None:
+    return date_object(moment, caller_time_zone(context))
+
+
+class RequestRowOut(Schema):
+    requestId: str
+    templateSid: int | None
+    templateName: str | None
+    emailStatus: EmailStatusOut
+    senderAddress: str
+    senderName: str
+    dispatchType: str
+    requestDate: DateOut
+    sendDate: DateOut | None
+    reservationDate: DateOut | None
+    requestCount: int
+    recipientCount: int
+
+    @staticmethod
+    def resolve_requestId(obj: SendRequest) -> str:
+        return obj.request_id
+
+    @staticmethod
+    def resolve_templateSid(obj: SendRequest) -> int | None:
+        return obj.template_id
+
+    @staticmethod
+    def resolve_templateName(obj: SendRequest) -> str | None:
+        return obj.template_name or None
+
+    @staticmethod
+    def resolve_emailStatus(obj: SendRequest) -> dict:
+        return email_status(obj.status)
+
+    @staticmethod
+    def resolve_senderAddress(obj: SendRequest) -> str:
+        return obj.sender_address
+
+    @staticmethod
+    def resolve_senderName(obj: SendRequest) -> str:
+        return obj.sender_name
+
+    @staticmethod
+    def resolve_dispatchType(obj: SendRequest) -> str:
+        return obj.tool
+
+    @staticmethod
+    def resolve_requestDate(obj: SendRequest, context) -> dict | None:
+        return _date(obj.created, context)
+
+    @staticmethod
+    def resolve_sendDate(obj: SendRequest, context) -> dict | None:
+        return _date(obj.send_started_at, context)
+
+    @staticmethod
+    def resolve_reservationDate(obj: SendRequest, context) -> dict | None:
+        return _date(obj.reservation_at, context)
+
+    @staticmethod
+    def resolve_requestCount(obj: SendRequest) -> int:
+        return obj.mail_count
+
+    @staticmethod
+    def resolve_recipientCount(obj: SendRequest) -> int:
+        return obj.recipient_count
+
+
+@router.get("/requests", response=list[RequestRowOut], summary="Send requests of a period")
+@paginate(SpringPagination, sort_fields=REQUEST_SORT, default_sort=[("requestDate", "DESC")])
+def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
+    return _filter_requests(caller(request).project, filters)
 
 
 def _get_request(project, request_id: str) -> SendRequest:
@@ -208,58 +248,78 @@ def request_status(request: HttpRequest, request_id: str) -> dict:
     }
 
 
-class MailFilters(Paging):
+class MailFilters(Schema):
     recipientAddress: str | None = None
     sendStatus: list[str] = Field(default_factory=list)
 
 
-def _representatives(mails: list[Mail]) -> dict[int, Recipient]:
+class ReservationStatusOut(Schema):
+    label: str
+    code: str
+
+
+class MailRowOut(Schema):
+    requestId: str
+    requestDate: DateOut
+    mailId: str
+    templateSid: int | None
+    templateName: str | None
+    title: str
+    emailStatus: EmailStatusOut
+    senderAddress: str
+    senderName: str
+    sendDate: DateOut | None
+    reservationStatus: ReservationStatusOut
+    advertising: bool
+    representativeRecipient: str | None
+
+
+def _mail_rows(mails: list[Mail], request: HttpRequest) -> list[dict]:
+    """A page of mails as the schema reads them: each with its first To recipient, the subject
+    as that recipient got it."""
+    if not mails:
+        return []
+    send_request = mails[0].send_request
+    time_zone = send_request.project.time_zone
+    renderer = RequestRenderer(send_request, for_sending=False)
     first: dict[int, Recipient] = {}
     for recipient in Recipient.objects.filter(mail__in=mails, type=RecipientType.TO).order_by(
             "id"):
         first.setdefault(recipient.mail_id, recipient)
-    return first
-
-
-@router.get("/requests/{request_id}/mails", summary="The mails of a send request")
-def request_mails(request: HttpRequest, request_id: str, filters: Query[MailFilters]) -> dict:
-    project = caller(request).project
-    send_request = _get_request(project, request_id)
-    mails = Mail.objects.filter(send_request=send_request)
-    statuses = _statuses(filters.sendStatus)
-    if statuses:
-        mails = mails.filter(status__in=statuses)
-    if filters.recipientAddress:
-        mails = mails.filter(pk__in=Recipient.objects.filter(send_request=send_request).to_address(
-            filters.recipientAddress).values("mail_id"))
-    sort = parse_sort(filters.sort, MAIL_SORT, [("mailId", "ASC")])
-    renderer = RequestRenderer(send_request, for_sending=False)
-    page = spring_page(mails, filters.page, filters.size, sort, MAIL_SORT, lambda row: row)
-    representatives = _representatives(page["content"])
-    page["content"] = [_mail_row(send_request, mail, representatives.get(mail.pk), renderer)
-                        for mail in page["content"]]
-    return page
-
-
-def _mail_row(send_request: SendRequest, mail: Mail, first: Recipient | None,
-              renderer: RequestRenderer) -> dict:
-    time_zone = send_request.project.time_zone
     reserved = Reservation.SCHEDULED if send_request.reservation_at else Reservation.IMMEDIATE
-    return {
+    return [{
         "requestId": send_request.request_id,
         "requestDate": date_object(send_request.created, time_zone),
         "mailId": format_mail_id(send_request.request_id, mail.seq),
         "templateSid": send_request.template_id,
         "templateName": send_request.template_name or None,
-        "title": renderer.preview_title(first),
+        "title": renderer.preview_title(first.get(mail.pk)),
         "emailStatus": email_status(mail.status),
         "senderAddress": send_request.sender_address,
         "senderName": send_request.sender_name,
         "sendDate": date_object(mail.sent_at, time_zone),
         "reservationStatus": {"label": str(Reservation(reserved).label), "code": reserved},
         "advertising": send_request.advertising,
-        "representativeRecipient": first.address if first else None,
-    }
+        "representativeRecipient": first[mail.pk].address if mail.pk in first else None,
+    } for mail in mails]
+
+
+@router.get("/requests/{request_id}/mails", response=list[MailRowOut],
+            summary="The mails of a send request")
+@paginate(SpringPagination, sort_fields=MAIL_SORT, default_sort=[("mailId", "ASC")],
+          page_rows=_mail_rows)
+def request_mails(request: HttpRequest, request_id: str, filters: Query[MailFilters]):
+    project = caller(request).project
+    send_request = _get_request(project, request_id)
+    mails = Mail.objects.filter(send_request=send_request).select_related(
+        "send_request__project")
+    statuses = _statuses(filters.sendStatus)
+    if statuses:
+        mails = mails.filter(status__in=statuses)
+    if filters.recipientAddress:
+        mails = mails.filter(pk__in=Recipient.objects.filter(send_request=send_request).to_address(
+            filters.recipientAddress).values("mail_id"))
+    return mails
 
 
 def _act(request: HttpRequest, request_id: str, action) -> dict:

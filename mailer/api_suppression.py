@@ -1,20 +1,24 @@
 """The unsubscriber, send-block and config APIs (/unsubscribers, /send-block, /config)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja reads the annotations of paginated views
+# in the namespace of its pagination module, where string annotations do not resolve.
 
-import zoneinfo
 from datetime import datetime
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status as Answer
 from pydantic import BaseModel, StrictInt, StrictStr
 
-from console.api import ApiError, caller, date_object, parse_sort, spring_page
+from addressbook.addresses import normalise_address
+from console.api import ApiError, DateOut, SpringPagination, caller, caller_time_zone, date_object
 from console.models import Membership
 from mailer import suppression
 from mailer.models import MailerSettings, SendBlock, SendBlockHistory, Unsubscriber
+from mailer.rules import Refused, parse_moment
 
 unsubscribers = Router(tags=["unsubscribers"])
 send_block = Router(tags=["send block"])
@@ -27,24 +31,13 @@ SEND_BLOCK_TIME = "SEND_BLOCK_TIME"
 
 
 def _moment(utc: int | None, text: str | None, name: str, time_zone: str) -> datetime | None:
-    if text is not None and utc is None:
-        try:
-            naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
-        except ValueError:
-            raise ApiError(400, f"{name}DateTime: use the form yyyy-MM-dd HH:mm") from None
-        return naive.replace(tzinfo=zoneinfo.ZoneInfo(time_zone))
-    if utc is not None:
-        try:
-            return datetime.fromtimestamp(utc / 1000, tz=zoneinfo.ZoneInfo("UTC"))
-        except (OverflowError, OSError, ValueError):
-            raise ApiError(400, f"{name}Utc: not a valid time in epoch milliseconds") from None
-    return None
+    try:
+        return parse_moment(utc, text, time_zone, name)
+    except Refused as refused:
+        raise ApiError(400, str(refused)) from None
 
 
 class UnsubscriberFilters(Schema):
-    page: int = 0
-    size: int = 10
-    sort: list[str] = Field(default_factory=list)
     address: str | None = None
     isRegByManager: bool | None = None
     startUtc: int | None = None
@@ -53,12 +46,27 @@ class UnsubscriberFilters(Schema):
     endDateTime: str | None = None
 
 
-@unsubscribers.get("", summary="The project's unsubscribers")
-def list_unsubscribers(request: HttpRequest, filters: Query[UnsubscriberFilters]) -> dict:
+class UnsubscriberOut(Schema):
+    address: str
+    blockDate: DateOut
+    isRegByManager: bool
+
+    @staticmethod
+    def resolve_blockDate(obj: Unsubscriber, context) -> dict:
+        return date_object(obj.created, caller_time_zone(context))
+
+    @staticmethod
+    def resolve_isRegByManager(obj: Unsubscriber) -> bool:
+        return obj.is_reg_by_manager
+
+
+@unsubscribers.get("", response=list[UnsubscriberOut], summary="The project's unsubscribers")
+@paginate(SpringPagination, sort_fields=UNSUBSCRIBER_SORT, default_sort=[("blockDate", "DESC")])
+def list_unsubscribers(request: HttpRequest, filters: Query[UnsubscriberFilters]):
     project = caller(request).project
     rows = Unsubscriber.objects.filter(project=project)
     if filters.address:
-        rows = rows.filter(address__contains=filters.address.strip().lower())
+        rows = rows.filter(address__contains=normalise_address(filters.address))
     if filters.isRegByManager is not None:
         rows = rows.filter(is_reg_by_manager=filters.isRegByManager)
     start = _moment(filters.startUtc, filters.startDateTime, "start", project.time_zone)
@@ -67,10 +75,7 @@ def list_unsubscribers(request: HttpRequest, filters: Query[UnsubscriberFilters]
         rows = rows.filter(created__gte=start)
     if end:
         rows = rows.filter(created__lte=end)
-    sort = parse_sort(filters.sort, UNSUBSCRIBER_SORT, [("blockDate", "DESC")])
-    return spring_page(rows, filters.page, filters.size, sort, UNSUBSCRIBER_SORT, lambda row: {
-        "address": row.address, "blockDate": date_object(row.created, project.time_zone),
-        "isRegByManager": row.is_reg_by_manager})
+    return rows
 
 
 class AddressesIn(BaseModel):
@@ -91,32 +96,75 @@ def remove_unsubscribers(request: HttpRequest, payload: AddressesIn) -> dict:
 
 class SendBlockFilters(Schema):
     targetAddress: str | None = None
-    page: int = 0
-    size: int = 10
-    sort: list[str] = Field(default_factory=list)
 
 
-@send_block.get("", summary="Send-block history, and whether an address is blocked")
-def list_send_block(request: HttpRequest, filters: Query[SendBlockFilters]) -> dict:
-    project = caller(request).project
-    history = SendBlockHistory.objects.filter(project=project)
-    target = (filters.targetAddress or "").strip().lower()
+class HistoryOut(Schema):
+    targetAddress: str
+    actionType: str
+    actionRequesterType: str
+    requestDate: DateOut
+    sendResultCode: str | None
+    sendResultMessage: str | None
+    historySid: int
+
+    @staticmethod
+    def resolve_targetAddress(obj: SendBlockHistory) -> str:
+        return obj.address
+
+    @staticmethod
+    def resolve_actionType(obj: SendBlockHistory) -> str:
+        return obj.action
+
+    @staticmethod
+    def resolve_actionRequesterType(obj: SendBlockHistory) -> str:
+        return obj.requester
+
+    @staticmethod
+    def resolve_requestDate(obj: SendBlockHistory, context) -> dict:
+        return date_object(obj.created, caller_time_zone(context))
+
+    @staticmethod
+    def resolve_sendResultCode(obj: SendBlockHistory) -> str | None:
+        return obj.result_code or None
+
+    @staticmethod
+    def resolve_sendResultMessage(obj: SendBlockHistory) -> str | None:
+        return obj.reply_text or None
+
+    @staticmethod
+    def resolve_historySid(obj: SendBlockHistory) -> int:
+        return obj.pk
+
+
+class SendBlockPagination(SpringPagination):
+    """The history page, and whether the address asked about is blocked now."""
+
+    class Output(SpringPagination.Output):
+        registerStatus: Literal["REGISTERED", "UNREGISTERED"] | None
+        expectedDeleteDate: DateOut | None
+
+    def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params) -> dict:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        project = caller(request).project
+        target = normalise_address(params["filters"].targetAddress or "")
+        block = (SendBlock.objects.filter(project=project, address=target,
+                                          blocked_until__gt=timezone.now()).first()
+                 if target else None)
+        page["registerStatus"] = ("REGISTERED" if block else "UNREGISTERED") if target else None
+        page["expectedDeleteDate"] = (date_object(block.blocked_until, project.time_zone)
+                                      if block else None)
+        return page
+
+
+@send_block.get("", response=list[HistoryOut],
+                summary="Send-block history, and whether an address is blocked")
+@paginate(SendBlockPagination, sort_fields=HISTORY_SORT, default_sort=[("requestDate", "DESC")])
+def list_send_block(request: HttpRequest, filters: Query[SendBlockFilters]):
+    history = SendBlockHistory.objects.filter(project=caller(request).project)
+    target = normalise_address(filters.targetAddress or "")
     if target:
         history = history.filter(address=target)
-    sort = parse_sort(filters.sort, HISTORY_SORT, [("requestDate", "DESC")])
-    page = spring_page(history, filters.page, filters.size, sort, HISTORY_SORT, lambda row: {
-        "targetAddress": row.address, "actionType": row.action,
-        "actionRequesterType": row.requester,
-        "requestDate": date_object(row.created, project.time_zone),
-        "sendResultCode": row.result_code or None,
-        "sendResultMessage": row.reply_text or None, "historySid": row.pk})
-    block = (SendBlock.objects.filter(project=project, address=target,
-                                      blocked_until__gt=timezone.now()).first()
-             if target else None)
-    page["registerStatus"] = ("REGISTERED" if block else "UNREGISTERED") if target else None
-    page["expectedDeleteDate"] = date_object(block.blocked_until, project.time_zone) \
-        if block else None
-    return page
+    return history
 
 
 class ConfigIn(BaseModel):

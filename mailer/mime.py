@@ -14,7 +14,9 @@ import secrets
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from html import unescape
-from html.parser import HTMLParser
+
+from inscriptis import get_text
+from inscriptis.model.config import ParserConfig
 
 CRLF = b"\r\n"
 _ENCODED_WORD_BYTES = 42  # → 56 Base64 characters: a word of 68, a "Subject: " line of 77
@@ -171,55 +173,14 @@ def build_message(parts: MessageParts) -> bytes:
     return b"".join(chunks)
 
 
-class _TextExtractor(HTMLParser):
-    BLOCKS = frozenset({"p", "div", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul",
-                        "ol", "blockquote", "section", "article", "header", "footer", "hr"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.skip = 0
-        self.links: list[str | None] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head", "title"):
-            self.skip += 1
-        elif tag == "br":
-            self.out.append("\n")
-        elif tag == "li":
-            self.out.append("\n- ")
-        elif tag in self.BLOCKS:
-            self.out.append("\n")
-        elif tag == "td":
-            self.out.append(" ")
-        if tag == "a":
-            self.links.append(dict(attrs).get("href"))
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "head", "title"):
-            self.skip = max(self.skip - 1, 0)
-        elif tag in self.BLOCKS:
-            self.out.append("\n")
-        elif tag == "a" and self.links:
-            href = self.links.pop()
-            # Web links (and tags such as #{UNSUBSCRIBE_URL}) stay readable in plain text.
-            if href and (href.startswith(("http://", "https://")) or "{" in href):
-                self.out.append(f" ({href})")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.out.append(re.sub(r"\s+", " ", data))
+# Links are kept, written [text](url), so a plain-text reader can still follow them,
+# #{UNSUBSCRIBE_URL} included.
+_TEXT_CONFIG = ParserConfig(display_links=True)
 
 
 def html_to_text(html: str) -> str:
-    """A readable plain-text alternative of an HTML body (tags ${…} and #{…} survive)."""
+    """A readable plain-text alternative of an HTML body (tags ${…} and #{…} survive), by
+    inscriptis (computed once per request, not per mail)."""
     if "<" not in html:
         return unescape(html)
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.out)
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"\n[ \t]+", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip() + "\n"
+    return get_text(html, _TEXT_CONFIG).strip() + "\n"

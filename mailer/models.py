@@ -538,6 +538,8 @@ class SendingDomain(models.Model):
     public_key = models.TextField()  # Base64 DER, the p= of the DKIM record
     created = models.DateTimeField(default=timezone.now)
 
+    SEALED_FIELDS = ("encrypted_private_key",)
+
     class Meta:
         ordering = ["domain"]
         constraints = [

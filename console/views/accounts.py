@@ -1,4 +1,4 @@
-"""Sign in (throttled), sign out, password change and the user's own preferences."""
+"""Sign in (throttled by django-axes), sign out, password change and the user's own preferences."""
 
 from __future__ import annotations
 
@@ -11,20 +11,15 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from console.forms import PreferencesForm, ThrottledLoginForm
+from console.forms import PreferencesForm
 
 
 class LoginView(auth_views.LoginView):
-    form_class = ThrottledLoginForm
+    """Throttled by django-axes (console/login_throttle.py)."""
+
     template_name = "console/login.html"
     redirect_authenticated_user = True
     http_method_names = ["get", "post"]
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if form.has_error("__all__", "throttled"):
-            response.status_code = 429
-        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

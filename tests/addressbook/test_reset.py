@@ -27,7 +27,7 @@ def test_an_admin_resets_the_address_book(owner_client, project):
 
 def test_the_page_asks_before_resetting(owner_client, project):
     body = owner_client.get(f"/projects/{project.slug}/address-book/").content.decode()
-    assert 'data-confirm="Reset the address book?' in body
+    assert 'hx-confirm="Reset the address book?' in body
 
 
 def test_a_sender_cannot_reset(client, project, sender):

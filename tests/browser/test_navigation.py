@@ -83,3 +83,24 @@ def test_it_signs_out(page, live_server, member):
     page.click("#user-menu summary")
     page.click("#user-menu button:has-text('Sign out')")
     page.wait_for_url("**/accounts/login/")
+
+
+def test_revoking_a_key_asks_first_with_htmx_confirm(page, live_server, member, screenshot):
+    from console.models import ApiKey, Project
+
+    key, _secret = ApiKey.issue(Project.objects.get(slug="acme"), member, "shop server")
+    _log_in(page, live_server)
+    page.goto(f"{live_server.url}/projects/acme/settings/api-keys/")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("button:has-text('Revoke')")
+    page.wait_for_timeout(300)
+    assert asked == ["Revoke this key? Programs using it stop working at once."]
+    key.refresh_from_db()
+    assert key.revoked is None  # declined: nothing happened
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('Revoke')")
+    page.wait_for_selector(".badge.bad:has-text('Revoked')")
+    key.refresh_from_db()
+    assert key.revoked is not None
+    screenshot("revoked")

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import environ
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -60,6 +61,13 @@ def test_it_reads_smtps_as_implicit_tls_on_465():
     email = config.email("smtps://relay.example.com")
     assert (email["EMAIL_PORT"], email["EMAIL_USE_SSL"], email["EMAIL_USE_TLS"]) == (
         465, True, False)
+
+
+def test_it_reads_smtps_unlike_django_environ():
+    """Why config.email() overrides one answer of django-environ's parser: environ takes
+    smtps:// for STARTTLS on no port; relays mean TLS from the first byte on 465 (RFC 8314)."""
+    assert environ.Env.email_url_config("smtps://relay.example.com")["EMAIL_USE_TLS"] is True
+    assert config.email("smtps://relay.example.com")["EMAIL_USE_TLS"] is False
 
 
 def test_it_reads_the_timeout():

@@ -30,8 +30,9 @@ def test_it_refuses_a_wrong_password(client, owner):
 
 def test_it_throttles_after_five_failures(client, owner, settings):
     settings.LOGIN_FAILURE_LIMIT = 5
-    for _ in range(5):
+    for _ in range(4):
         assert _login(client, password="wrong").status_code == 200
+    assert _login(client, password="wrong").status_code == 429  # the fifth failure
     response = _login(client)  # even the right password is refused now
     assert response.status_code == 429
     assert b"Too many failed sign-in attempts" in response.content
@@ -75,3 +76,15 @@ def test_it_refuses_logout_by_get(owner_client):
 @pytest.mark.parametrize("method", ["put", "delete"])
 def test_it_refuses_other_methods_on_login(client, db, method):
     assert getattr(client, method)("/accounts/login/").status_code == 405
+
+
+def test_it_signs_in_unthrottled_while_the_cache_is_down(client, owner, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    for method in ("get", "add", "incr", "get_many", "delete", "touch"):
+        monkeypatch.setattr(cache, method, down)
+    assert _login(client, password="wrong").status_code == 200
+    assert _login(client).status_code == 302

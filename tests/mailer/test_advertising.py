@@ -26,7 +26,7 @@ def test_an_advertising_mail_arrives_with_prefix_footer_and_headers(sink, projec
     assert url in content.html
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "본 메일은 수신에 동의하신 분께 발송되는 광고 메일입니다" in content.text
-    assert f"[수신거부] ({url})" in content.text
+    assert f"[[수신거부]]({url})" in content.text
     assert "<p" not in content.text and "<a" not in content.text
 
 

@@ -14,6 +14,7 @@ from mailer.models import Mail, Recipient, SendBlock, SendRequest, Status, Unsub
 from mailer.result_codes import ResultCode, classify_error
 from mailer.tasks import prepare_request
 from tests.mailer.factories import accepted_request, recipients, sent_request
+from tests.scripted_smtp import ScriptedServer
 
 SIM = "simulator.outbound.test"
 
@@ -264,3 +265,16 @@ def test_an_unresolved_tag_is_not_sent(sink, project):
     done = _send(project, recipients=[{"address": "a@example.com"}], body="${MISSING}")
     assert _codes(done)["a@example.com"] == ResultCode.CONTENT_HAS_TAG_FORM
     assert not SandboxMessage.objects.exists()
+
+
+def test_mail_to_a_real_relay_does_not_name_the_project(transactional_db, project, settings):
+    """X-Outbound-Project is for the built-in sink's Sandbox inbox only: real recipients must
+    not learn the tenant's internal name."""
+    with ScriptedServer() as relay:
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", relay.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        _send(project, recipients=[{"address": "kim@example.com"}])
+        (_sender, _rcpts, raw), = relay.script.received
+    assert b"X-Outbound-Project" not in raw
+    assert b"X-Outbound-Request-ID" in raw

@@ -103,8 +103,8 @@ def test_html_to_text_keeps_lines_links_and_tags():
     text = html_to_text("<p>Hello #{RECIPIENT_NAME}!</p><p>Event ${SEQ}<br/>"
                         "<a href='#{UNSUBSCRIBE_URL}'>Unsubscribe</a> "
                         "<a href='https://example.com/x'>site</a></p><script>x()</script>")
-    assert text == ("Hello #{RECIPIENT_NAME}!\n\nEvent ${SEQ}\nUnsubscribe (#{UNSUBSCRIBE_URL}) "
-                    "site (https://example.com/x)\n")
+    assert text == ("Hello #{RECIPIENT_NAME}!\n\nEvent ${SEQ}\n[Unsubscribe](#{UNSUBSCRIBE_URL}) "
+                    "[site](https://example.com/x)\n")
 
 
 def test_html_to_text_unescapes_entities():
