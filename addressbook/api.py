@@ -1,13 +1,18 @@
-"""The address-book API (/api/v1/address-book): read the groups and counts, register addresses
-(answered before the asynchronous write, like the cloud mailer), delete addresses, groups and
-memberships, reset. Request bodies are described in docs/decisions.md ("Address book")."""
+"""The address-book API (/api/v1/address-book), with the fields of the reference
+(createAddressBook, getAddressBook, deleteAddressBook, deleteAddress, deleteRecipientGroup,
+deleteRecipientGroupRelation, deleteRecipientGroupRelationEmpty): groups and counts, register
+addresses (answered before the asynchronous write, like the cloud mailer), delete addresses,
+groups and memberships, reset."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status as Answer
+from pydantic import StrictStr
 
 from addressbook import book
 from addressbook.addresses import is_valid_address, normalise_address
@@ -25,7 +30,7 @@ GROUP_NAME_MESSAGE = ("1 to 100 characters of Hangul, letters, digits, periods (
                       "underscores (_) and hyphens (-)")
 
 
-class GroupOut(Schema):
+class AddressBookResponse(Schema):
     sid: int
     groupName: str
     addressCount: int
@@ -33,33 +38,35 @@ class GroupOut(Schema):
 
 class AddressBookOut(Schema):
     totalAddressCount: int
-    groups: list[GroupOut]
+    groups: list[AddressBookResponse]
 
 
 class DeletedOut(Schema):
     deletedAddressCount: int
 
 
-class GroupAddressesIn(Schema):
-    groupName: str = Field(max_length=100)
-    addresses: list[str] = Field(default_factory=list)
+Address = Annotated[StrictStr, Field(max_length=10_000)]
 
 
-class AddressBookIn(Schema):
-    """Addresses to register: in groups (created when the name is new, appended to when it
-    exists) and/or at top level, in no group."""
+class AddressBookRequest(Schema):
+    """A recipient group and the addresses to register in it (created when the name is new,
+    appended to when it exists); without addresses only the group is registered."""
 
-    groups: list[GroupAddressesIn] = Field(default_factory=list, max_length=MAX_GROUPS)
-    addresses: list[str] = Field(default_factory=list)
-
-
-class AddressesIn(Schema):
-    addresses: list[str] = Field(min_length=1)
+    groupName: StrictStr = Field(max_length=100)
+    emailAddresses: list[Address] = Field(default_factory=list)
 
 
-class GroupAddressesDeleteIn(Schema):
-    groupName: str = Field(max_length=100)
-    addresses: list[str] = Field(min_length=1)
+class CreateAddressBookIn(Schema):
+    groups: list[AddressBookRequest] = Field(min_length=1, max_length=MAX_GROUPS)
+
+
+class EmailAddressesIn(Schema):
+    emailAddresses: list[Address] = Field(min_length=1)
+
+
+class GroupEmailAddressesIn(Schema):
+    groupName: StrictStr = Field(max_length=100)
+    emailAddresses: list[Address] = Field(min_length=1)
 
 
 def _state(project: Project) -> dict:
@@ -72,7 +79,9 @@ def _state(project: Project) -> dict:
 
 
 def _checked(addresses: list[str], field: str) -> list[str]:
-    """Every address valid (else 400 naming it), normalised and de-duplicated."""
+    """Every address valid (else 400 naming it), normalised and de-duplicated. The reference
+    says the addresses are comma-separated: an item holding several is split."""
+    addresses = [part for item in addresses for part in item.split(",") if part.strip()]
     for index, address in enumerate(addresses):
         if not is_valid_address(address.strip()):
             raise ApiError(400, f"{field}[{index}]: {address[:100]!r} is not a valid mail "
@@ -82,7 +91,8 @@ def _checked(addresses: list[str], field: str) -> list[str]:
 
 def _count_limit(total: int) -> None:
     if total > MAX_ADDRESSES:
-        raise ApiError(400, f"addresses: at most {MAX_ADDRESSES:,} in one request, not {total:,}")
+        raise ApiError(400, f"emailAddresses: at most {MAX_ADDRESSES:,} in one request, "
+                            f"not {total:,}")
 
 
 def _group(project: Project, name: str | None) -> RecipientGroup:
@@ -97,27 +107,28 @@ def get_address_book(request: HttpRequest) -> dict:
     return _state(caller(request).project)
 
 
-@router.post("", response={201: AddressBookOut}, summary="Register addresses, in groups or not")
-def post_address_book(request: HttpRequest, payload: AddressBookIn) -> Answer:
+@router.post("", response={201: AddressBookOut},
+             summary="Register recipient groups and their addresses (asynchronous)")
+def post_address_book(request: HttpRequest, payload: CreateAddressBookIn) -> Answer:
+    """Answered with the address book as it was just before the request, like the cloud
+    mailer: the groups are created at once, their addresses written by a worker."""
     who = caller(request, Membership.Role.SENDER)
-    _count_limit(len(payload.addresses) + sum(len(g.addresses) for g in payload.groups))
-    if not payload.addresses and not payload.groups:
-        raise ApiError(400, "groups, addresses: give at least one")
-    addresses = _checked(payload.addresses, "addresses")
+    _count_limit(sum(len(g.emailAddresses) for g in payload.groups))
     by_name: dict[str, list[str]] = {}
     for index, entry in enumerate(payload.groups):
         name = entry.groupName.strip()
         if not GROUP_NAME.match(name):
             raise ApiError(400, f"groups[{index}].groupName: {GROUP_NAME_MESSAGE}")
-        listed = _checked(entry.addresses, f"groups[{index}].addresses")
+        listed = _checked(entry.emailAddresses, f"groups[{index}].emailAddresses")
         by_name[name] = list(dict.fromkeys(by_name.get(name, []) + listed))
+    before = _state(who.project)
     with transaction.atomic():
         groups = [(RecipientGroup.objects.get_or_create(project=who.project, name=name)[0],
                    listed) for name, listed in by_name.items()]
-        if addresses or any(listed for _group, listed in groups):
-            start_api_import(who.project, who.key.user_id, addresses,
+        if any(listed for _group, listed in groups):
+            start_api_import(who.project, who.key.user_id,
                              [(group, listed) for group, listed in groups if listed])
-    return Answer(201, _state(who.project))
+    return Answer(201, before)
 
 
 @router.delete("", response=DeletedOut, summary="Reset: delete every group and address")
@@ -128,10 +139,10 @@ def delete_address_book(request: HttpRequest) -> dict:
 
 @router.delete("/address", response=AddressBookOut,
                summary="Delete addresses from the address book and all their groups")
-def delete_addresses(request: HttpRequest, payload: AddressesIn) -> dict:
+def delete_addresses(request: HttpRequest, payload: EmailAddressesIn) -> dict:
     who = caller(request, Membership.Role.SENDER)
-    _count_limit(len(payload.addresses))
-    book.delete_addresses_named(who.project, _checked(payload.addresses, "addresses"))
+    _count_limit(len(payload.emailAddresses))
+    book.delete_addresses_named(who.project, _checked(payload.emailAddresses, "emailAddresses"))
     return _state(who.project)
 
 
@@ -145,11 +156,12 @@ def delete_group(request: HttpRequest, groupName: str) -> dict:
 
 @router.delete("/recipient-groups/address", response=AddressBookOut,
                summary="Take addresses out of a recipient group")
-def delete_group_addresses(request: HttpRequest, payload: GroupAddressesDeleteIn) -> dict:
+def delete_group_addresses(request: HttpRequest, payload: GroupEmailAddressesIn) -> dict:
     who = caller(request, Membership.Role.SENDER)
-    _count_limit(len(payload.addresses))
+    _count_limit(len(payload.emailAddresses))
     group = _group(who.project, payload.groupName)
-    book.remove_named_from_group(who.project, _checked(payload.addresses, "addresses"), group)
+    book.remove_named_from_group(who.project,
+                                 _checked(payload.emailAddresses, "emailAddresses"), group)
     return _state(who.project)
 
 

@@ -24,11 +24,6 @@ class Registration:
     new_addresses: int = 0
     joined: dict[int, int] = field(default_factory=dict)
 
-    def merge(self, other: Registration) -> None:
-        self.new_addresses += other.new_addresses
-        for group_id, n in other.joined.items():
-            self.joined[group_id] = self.joined.get(group_id, 0) + n
-
 
 def _tables() -> dict[str, str]:
     return {"address": Address._meta.db_table, "member": GroupMember._meta.db_table}

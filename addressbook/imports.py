@@ -186,14 +186,14 @@ def start_file_import(project: Project, user, upload: UploadedFile, kind: str,
     return job
 
 
-def start_api_import(project: Project, user_id: int | None, addresses: list[str],
+def start_api_import(project: Project, user_id: int | None,
                      groups: list[tuple[RecipientGroup, list[str]]]) -> AddressImport:
-    """Queue the addresses of a POST /address-book (checked and normalised)."""
+    """Queue the addresses of a POST /address-book, group by group (checked, normalised)."""
     job = AddressImport.objects.create(
         project=project, requested_by_id=user_id, source=AddressImport.Source.API,
-        rows=len(addresses) + sum(len(listed) for _group, listed in groups),
-        payload={"addresses": addresses,
-                 "groups": [{"sid": group.pk, "addresses": listed} for group, listed in groups]})
+        rows=sum(len(listed) for _group, listed in groups),
+        payload={"groups": [{"sid": group.pk, "addresses": listed}
+                            for group, listed in groups]})
     jobs.start(job)
     return job
 
@@ -235,16 +235,15 @@ def _run_file(job: AddressImport, progress: jobs.Progress) -> dict:
 def _run_api(job: AddressImport) -> dict:
     payload = job.payload
     with transaction.atomic():
-        # Added: new to the book from the top-level list, new to a group from the groups.
-        total = book.register(job.project, payload.get("addresses", []))
-        added = total.new_addresses
+        # Added: new to a group (or to the book, for a group deleted since the request).
+        added = new_addresses = 0
         for entry in payload.get("groups", []):
             # A group deleted since the POST: its addresses still join the book.
             group = RecipientGroup.objects.filter(project=job.project, pk=entry["sid"]).first()
             result = book.register(job.project, entry["addresses"], [group] if group else [])
             added += result.joined[group.pk] if group else result.new_addresses
-            total.merge(result)
-    return {"added": added, "new_addresses": total.new_addresses, "progress_done": job.rows,
+            new_addresses += result.new_addresses
+    return {"added": added, "new_addresses": new_addresses, "progress_done": job.rows,
             "progress_total": job.rows}
 
 

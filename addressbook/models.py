@@ -134,7 +134,7 @@ class AddressImport(Job):
     # it; cleared once the import has run.
     content = models.BinaryField(null=True, blank=True)
     group_name = models.CharField(max_length=100, blank=True)  # shown while it runs
-    # File: {"group": sid or None}. API: {"addresses": [...], "groups": [{"sid", "addresses"}]}.
+    # File: {"group": sid or None}. API: {"groups": [{"sid", "addresses"}]}.
     payload = models.JSONField(default=dict)
     rows = models.PositiveIntegerField(default=0)
     added = models.PositiveIntegerField(default=0)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
@@ -153,9 +154,13 @@ def authenticate(request: HttpRequest, now_ms: int | None = None) -> ApiCaller:
     secret = key.secret
     if secret is None:
         raise SignatureError("The access key can no longer be verified; issue a new one")
-    expected = sign(request.method or "GET", raw_path_with_query(request), timestamp,
-                    access_key, secret)
-    if not hmac.compare_digest(expected.encode(), signature.encode()):
+    # Clients sign the path and query as they send them; some sign them before percent-encoding
+    # non-ASCII characters (groupName=20대): either form is the same request.
+    raw = raw_path_with_query(request)
+    signed = {raw, unquote(raw)}
+    if not any(hmac.compare_digest(sign(request.method or "GET", path, timestamp, access_key,
+                                        secret).encode(), signature.encode())
+               for path in sorted(signed)):
         raise SignatureError("The signature does not match")
     if role is None or not user_active:
         raise SignatureError("The key's owner is no longer a member of the project")
@@ -167,15 +172,47 @@ def authenticate(request: HttpRequest, now_ms: int | None = None) -> ApiCaller:
     return ApiCaller(key=key, project=project, membership=membership)
 
 
+def signed_caller(request: HttpRequest) -> ApiCaller:
+    """authenticate(), once per request (the middleware may have asked already)."""
+    found = getattr(request, "_api_caller", None)
+    if found is None:
+        found = request._api_caller = authenticate(request)
+    return found
+
+
+def _media_type(request: HttpRequest) -> str:
+    return request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+
+
+def _has_body(request: HttpRequest) -> bool:
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    return not length.isdigit() or int(length) > 0
+
+
 class SignatureV2(AuthBase):
-    """ninja auth: the x-ncp-* headers; request.auth becomes an ApiCaller."""
+    """ninja auth: the x-ncp-* headers, checked before anything else of the request; then the
+    media type the operation reads (JSON, or multipart for uploads): 415 77002 otherwise.
+    request.auth becomes an ApiCaller."""
 
     openapi_type = "apiKey"
     openapi_name = "x-ncp-apigw-signature-v2"
     openapi_in = "header"
 
+    def __init__(self, *, multipart: bool = False) -> None:
+        super().__init__()
+        self.multipart = multipart
+
     def __call__(self, request: HttpRequest) -> ApiCaller:
-        return authenticate(request)
+        who = signed_caller(request)
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and _has_body(request):
+            media_type = _media_type(request)
+            if self.multipart and media_type != "multipart/form-data":
+                raise ApiError(415, "Send the files as multipart/form-data")
+            if not self.multipart and not (media_type == "application/json"
+                                           or media_type.endswith("+json")):
+                raise ApiError(415, f"Unsupported media type {media_type or '(none)'}; "
+                                    "send application/json")
+        return who
 
 
 def caller(request: HttpRequest, role: str = Membership.Role.VIEWER) -> ApiCaller:
@@ -200,10 +237,67 @@ def _describe_validation_error(errors: list[dict[str, Any]]) -> str:
     return "; ".join(messages)
 
 
+class ErrorDetail(Schema):
+    errorCode: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """{"error": {"errorCode": "77102", "message": "…"}}"""
+
+    error: ErrorDetail
+
+
+class AuthenticationFailedDetail(Schema):
+    errorCode: Literal["200"]
+    message: Literal["Authentication Failed"]
+    details: str
+
+
+class AuthenticationFailedOut(Schema):
+    error: AuthenticationFailedDetail
+
+
+# The error answers every operation may give (the reference's status table), documented in the
+# OpenAPI document on every operation.
+ERROR_ANSWERS = {
+    400: ("ErrorOut", "77101 login information, 77102 bad request (malformed, mistyped or "
+                      "refused by a rule), 77103 the resource does not exist"),
+    401: ("AuthenticationFailedOut", "The signature headers are missing or wrong"),
+    403: ("ErrorOut", "77201 the key's owner has no permission for this"),
+    404: ("ErrorOut", "77103 no such endpoint"),
+    405: ("ErrorOut", "77001 the method is not supported here"),
+    413: ("ErrorOut", "77102 the request body is too large"),
+    415: ("ErrorOut", "77002 the media type is not supported here"),
+    500: ("ErrorOut", "77303 internal server error"),
+}
+
+
+class OutboundApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (ErrorOut, AuthenticationFailedOut):
+            definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(definition.pop("$defs", {}))
+            components[model.__name__] = definition
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, (model, description) in ERROR_ANSWERS.items():
+                    if status in responses:
+                        continue
+                    responses.setdefault(str(status), {
+                        "description": description,
+                        "content": {"application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{model}"}}}})
+        return schema
+
+
 def make_api() -> NinjaAPI:
     """The /api/v1 NinjaAPI with its authentication and error bodies, without routers (the API
     root, console/api_root.py, mounts the apps' routers)."""
-    api = NinjaAPI(
+    api = OutboundApi(
         title="Outbound API",
         version="1",
         description="Compatible with the Cloud Outbound Mailer API v1. "
@@ -231,9 +325,12 @@ MULTIPART_PREFIXES: set[str] = set()
 
 
 def mount(api: NinjaAPI, prefix: str, router, *, multipart: bool = False) -> None:
-    api.add_router(prefix, router)
+    """Mount an app's router; a multipart one (uploads) reads multipart/form-data bodies,
+    up to API_MAX_UPLOAD_BYTES, where every other reads JSON."""
     if multipart:
+        router.auth = SignatureV2(multipart=True)
         MULTIPART_PREFIXES.add(prefix)
+    api.add_router(prefix, router)
 
 
 def _signature_error(request: HttpRequest, exc: SignatureError) -> HttpResponse:
@@ -299,8 +396,14 @@ MAX_PAGE = 2**31 - 1
 
 
 class SortOut(Schema):
-    property: str
+    """Spring's Sort.Order, as the reference's Sort type lists it."""
+
     direction: Literal["ASC", "DESC"]
+    property: str
+    ignoreCase: bool
+    nullHandling: Literal["NATIVE", "NULLS_FIRST", "NULLS_LAST"]
+    ascending: bool
+    descending: bool
 
 
 class SpringPagination(PaginationBase):
@@ -371,7 +474,9 @@ class SpringPagination(PaginationBase):
             "last": page >= total_pages - 1,
             "number": page,
             "size": size,
-            "sort": [{"property": prop, "direction": direction} for prop, direction in sort],
+            "sort": [{"direction": direction, "property": prop, "ignoreCase": False,
+                      "nullHandling": "NATIVE", "ascending": direction == "ASC",
+                      "descending": direction == "DESC"} for prop, direction in sort],
         }
 
 
@@ -381,6 +486,13 @@ class DateOut(Schema):
     utc: int
     formattedDate: str
     formattedDateTime: str
+
+
+class LabelledCode(Schema):
+    """The reference's {label, code} objects (EmailStatus, RequesterType, …)."""
+
+    label: str
+    code: str
 
 
 def caller_time_zone(context: dict) -> str:

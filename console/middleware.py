@@ -11,10 +11,19 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import get_resolver
 from django.utils import timezone, translation
 
-from console.api import MULTIPART_PREFIXES, api_language, error_response
+from console.api import (
+    MULTIPART_PREFIXES,
+    api_language,
+    authentication_failed,
+    error_response,
+    signed_caller,
+)
 from console.models import Profile
+from console.signature import SignatureError
 
 API_PREFIX = "/api/v1/"
+# The API reference and its OpenAPI document are readable without a key.
+PUBLIC_API_PATHS = ("/api/v1/docs", "/api/v1/openapi.json")
 
 
 class UserPreferencesMiddleware:
@@ -37,6 +46,27 @@ class UserPreferencesMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+REGIONAL_API_PREFIXES = ("/api/v1-sgn/", "/api/v1-jpn/")
+ORIGINAL_PATH = "OUTBOUND_ORIGINAL_PATH"
+
+
+class RegionalApiMiddleware:
+    """The reference's regional base paths (/api/v1-sgn/…, /api/v1-jpn/…) answer like
+    /api/v1/…; the signature is still checked over the path as it was sent."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for prefix in REGIONAL_API_PREFIXES:
+            if request.path_info.startswith(prefix):
+                request.META[ORIGINAL_PATH] = request.path
+                request.path_info = API_PREFIX + request.path_info[len(prefix):]
+                request.path = request.path_info
+                break
+        return self.get_response(request)
 
 
 class ApiLanguageMiddleware:
@@ -63,14 +93,18 @@ class ApiErrorMiddleware:
         get_resolver().url_patterns  # noqa: B018
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(API_PREFIX):
+        if not request.path.startswith(API_PREFIX) or request.path in PUBLIC_API_PATHS:
             return self.get_response(request)
-        refused = self._refuse_media_type(request)
-        if refused is not None:
-            return refused
+        too_large = self._too_large(request)
+        if too_large is not None:
+            return self._unsigned(request) or too_large
         response = self.get_response(request)
         if response.get("Content-Type", "").startswith("application/json"):
             return response
+        if response.status_code in (404, 405):
+            unsigned = self._unsigned(request)
+            if unsigned is not None:
+                return unsigned
         if response.status_code == 404:
             return error_response(404, f"No API endpoint at {request.path}")
         if response.status_code == 405:
@@ -81,24 +115,25 @@ class ApiErrorMiddleware:
         return response
 
     @staticmethod
-    def _refuse_media_type(request: HttpRequest) -> HttpResponse | None:
-        if request.method not in ("POST", "PUT", "PATCH"):
-            return None
-        content_type = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    def _unsigned(request: HttpRequest) -> HttpResponse | None:
+        """401 before anything else is judged: the answer for a request without a valid
+        signature, whatever else is wrong with it."""
+        try:
+            signed_caller(request)
+        except SignatureError as error:
+            return authentication_failed(str(error))
+        return None
+
+    @staticmethod
+    def _too_large(request: HttpRequest) -> HttpResponse | None:
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if request.path.rstrip("/").startswith(
-                tuple(API_PREFIX.rstrip("/") + prefix for prefix in MULTIPART_PREFIXES)):
-            if length.isdigit() and int(length) > settings.API_MAX_UPLOAD_BYTES:
-                return error_response(413, "The upload is too large")
-            if content_type != "multipart/form-data":
-                return error_response(415, "Send the files as multipart/form-data")
+        if not length.isdigit():
             return None
-        if length.isdigit() and int(length) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        multipart = request.path.rstrip("/").startswith(
+            tuple(API_PREFIX.rstrip("/") + prefix for prefix in MULTIPART_PREFIXES))
+        if multipart and int(length) > settings.API_MAX_UPLOAD_BYTES:
+            return error_response(413, "The upload is too large")
+        if not multipart and int(length) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
             return error_response(413, f"The request body is larger than {limit_mb} MB")
-        if content_type == "application/json" or (not content_type and length in ("", "0")):
-            return None
-        if content_type.endswith("+json"):
-            return None
-        return error_response(415, f"Unsupported media type {content_type or '(none)'}; "
-                                   "send application/json")
+        return None

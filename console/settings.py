@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "console.middleware.RegionalApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -156,6 +157,9 @@ AXES_USERNAME_CALLABLE = "console.login_throttle.username"
 AXES_LOCKOUT_CALLABLE = "console.login_throttle.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Locking per username only is deliberate (docs/decisions.md, "Login throttling"): one office
+# behind one address must not lock itself out after five typos.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean")), ("ja", _("Japanese"))]

@@ -45,10 +45,20 @@ def signed_headers(
     }
 
 
+def _wsgi_text(value: str) -> str:
+    """WSGI gives the bytes of the request line as latin-1 text; the client wrote UTF-8."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
 def raw_path_with_query(request: HttpRequest) -> str:
     """The path and query exactly as the client sent them, where the server tells us."""
     raw = request.META.get("RAW_URI") or request.META.get("REQUEST_URI")
     if raw:
-        return raw
-    query = request.META.get("QUERY_STRING", "")
-    return request.path + (f"?{query}" if query else "")
+        return _wsgi_text(raw)
+    query = _wsgi_text(request.META.get("QUERY_STRING", ""))
+    # A regional base path was rewritten to /api/v1 (console.middleware): sign what was sent.
+    path = request.META.get("OUTBOUND_ORIGINAL_PATH", request.path)
+    return path + (f"?{query}" if query else "")

@@ -14,6 +14,7 @@ from ninja.responses import Status as Answer
 from console.api import (
     ApiError,
     DateOut,
+    LabelledCode,
     NotFound,
     SpringPagination,
     caller,
@@ -22,8 +23,9 @@ from console.api import (
     split_list,
 )
 from console.models import Membership
-from mailer import lifecycle
+from mailer import api_labels, lifecycle
 from mailer.acceptance import accept
+from mailer.api_labels import labelled
 from mailer.models import (
     AttachmentFile,
     Mail,
@@ -39,18 +41,20 @@ from mailer.models import (
 from mailer.rendering import RequestRenderer
 from mailer.result_codes import ResultCode
 from mailer.rules import Refused, parse_moment
-from mailer.schemas import MailRequestIn, MailRequestOut
+from mailer.schemas import AttachFile, MailRequestIn, MailRequestOut
 
 router = Router(tags=["mail"])
 
-REQUEST_SORT = {"requestDate": "created", "sendDate": "send_started_at",
+REQUEST_SORT = {"createUtc": "created", "requestDate": "created", "sendDate": "send_started_at",
                 "requestId": "request_id", "reservationDate": "reservation_at"}
-MAIL_SORT = {"mailId": "seq", "sendDate": "sent_at"}
+# getMailList: id (the mail ID), createUtc, statusCode.
+MAIL_SORT = {"id": "seq", "createUtc": "seq", "statusCode": "status"}
+MAIL_STATUSES = [s for s in Status.values if s != Status.PREPARING]
 
 
 def email_status(code: str) -> dict:
-    """{label, code}: the label in the language of x-ncp-lang (activated for the request)."""
-    return {"label": str(Status(code).label), "code": code}
+    """EmailStatus {label, code}, the label in the language of x-ncp-lang."""
+    return labelled(api_labels.EMAIL_STATUS, code)
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -97,12 +101,12 @@ def _moment(utc: int | None, text: str | None, name: str, time_zone: str) -> dat
     return moment
 
 
-def _statuses(values: list[str]) -> list[str]:
+def _statuses(values: list[str], allowed: list[str] = Status.values) -> list[str]:
     statuses = split_list(values)
-    unknown = [s for s in statuses if s not in Status.values]
+    unknown = [s for s in statuses if s not in allowed]
     if unknown:
         raise ApiError(400, f"sendStatus: unknown status {unknown[0]!r}; use "
-                            f"{', '.join(Status.values)}")
+                            f"{', '.join(allowed)}")
     return statuses
 
 
@@ -139,11 +143,6 @@ def _filter_requests(project, filters: RequestFilters) -> QuerySet[SendRequest]:
     return requests
 
 
-class EmailStatusOut(Schema):
-    label: str
-    code: str
-
-
 def _date(moment, context) -> dict | None:
     return date_object(moment, caller_time_zone(context))
 
@@ -152,7 +151,7 @@ class RequestRowOut(Schema):
     requestId: str
     templateSid: int | None
     templateName: str | None
-    emailStatus: EmailStatusOut
+    emailStatus: LabelledCode
     senderAddress: str
     senderName: str
     dispatchType: str
@@ -224,13 +223,31 @@ def _get_request(project, request_id: str) -> SendRequest:
     return found
 
 
-@router.get("/requests/{request_id}/status", summary="Progress of a send request")
+class CountByStatus(Schema):
+    status: LabelledCode
+    count: int
+
+
+class RequestStatusOut(Schema):
+    requestId: str
+    readyCompleted: bool
+    allSentSuccess: bool
+    requestCount: int
+    sentCount: int
+    finishCount: int
+    readyCount: int
+    reservationDate: DateOut | None
+    countsByStatus: list[CountByStatus]
+
+
+@router.get("/requests/{request_id}/status", response=RequestStatusOut,
+            summary="Progress of a send request")
 def request_status(request: HttpRequest, request_id: str) -> dict:
+    """readyCount: the mails prepared so far (all of them once readyCompleted)."""
     project = caller(request).project
     send_request = _get_request(project, request_id)
     by_status = dict(Mail.objects.filter(send_request=send_request).values_list("status")
                      .annotate(n=Count("id")).values_list("status", "n"))
-    waiting = by_status.get(Status.READY, 0) + by_status.get(Status.SENDING, 0)
     sent = Mail.objects.filter(send_request=send_request, sent_at__isnull=False).count()
     finished = sum(n for code, n in by_status.items() if code not in (Status.READY,
                                                                       Status.SENDING))
@@ -241,7 +258,7 @@ def request_status(request: HttpRequest, request_id: str) -> dict:
         "requestCount": send_request.mail_count,
         "sentCount": sent,
         "finishCount": finished,
-        "readyCount": waiting,
+        "readyCount": sum(by_status.values()),
         "reservationDate": date_object(send_request.reservation_at, project.time_zone),
         "countsByStatus": [{"status": email_status(code), "count": n}
                            for code, n in sorted(by_status.items())],
@@ -249,13 +266,10 @@ def request_status(request: HttpRequest, request_id: str) -> dict:
 
 
 class MailFilters(Schema):
+    mailId: str | None = None
     recipientAddress: str | None = None
+    title: str | None = None
     sendStatus: list[str] = Field(default_factory=list)
-
-
-class ReservationStatusOut(Schema):
-    label: str
-    code: str
 
 
 class MailRowOut(Schema):
@@ -265,11 +279,11 @@ class MailRowOut(Schema):
     templateSid: int | None
     templateName: str | None
     title: str
-    emailStatus: EmailStatusOut
+    emailStatus: LabelledCode
     senderAddress: str
     senderName: str
     sendDate: DateOut | None
-    reservationStatus: ReservationStatusOut
+    reservationStatus: LabelledCode
     advertising: bool
     representativeRecipient: str | None
 
@@ -298,7 +312,7 @@ def _mail_rows(mails: list[Mail], request: HttpRequest) -> list[dict]:
         "senderAddress": send_request.sender_address,
         "senderName": send_request.sender_name,
         "sendDate": date_object(mail.sent_at, time_zone),
-        "reservationStatus": {"label": str(Reservation(reserved).label), "code": reserved},
+        "reservationStatus": labelled(api_labels.RESERVATION_STATUS, reserved),
         "advertising": send_request.advertising,
         "representativeRecipient": first[mail.pk].address if mail.pk in first else None,
     } for mail in mails]
@@ -306,20 +320,33 @@ def _mail_rows(mails: list[Mail], request: HttpRequest) -> list[dict]:
 
 @router.get("/requests/{request_id}/mails", response=list[MailRowOut],
             summary="The mails of a send request")
-@paginate(SpringPagination, sort_fields=MAIL_SORT, default_sort=[("mailId", "ASC")],
+@paginate(SpringPagination, sort_fields=MAIL_SORT, default_sort=[("id", "ASC")],
           page_rows=_mail_rows)
 def request_mails(request: HttpRequest, request_id: str, filters: Query[MailFilters]):
     project = caller(request).project
     send_request = _get_request(project, request_id)
     mails = Mail.objects.filter(send_request=send_request).select_related(
         "send_request__project")
-    statuses = _statuses(filters.sendStatus)
+    statuses = _statuses(filters.sendStatus, MAIL_STATUSES)
     if statuses:
         mails = mails.filter(status__in=statuses)
+    if filters.mailId:
+        parsed = parse_mail_id(filters.mailId.strip())
+        if parsed is None:
+            raise ApiError(400, "mailId: not a mail ID")
+        mails = mails.filter(seq=parsed[1]) if parsed[0] == send_request.request_id \
+            else mails.none()
+    if filters.title and filters.title.lower() not in send_request.title.lower():
+        mails = mails.none()
     if filters.recipientAddress:
         mails = mails.filter(pk__in=Recipient.objects.filter(send_request=send_request).to_address(
             filters.recipientAddress).values("mail_id"))
     return mails
+
+
+class ActedOut(Schema):
+    requestId: str
+    emailStatus: LabelledCode
 
 
 def _act(request: HttpRequest, request_id: str, action) -> dict:
@@ -335,17 +362,52 @@ def _act(request: HttpRequest, request_id: str, action) -> dict:
             "emailStatus": email_status(send_request.status)}
 
 
-@router.post("/requests/{request_id}/send", summary="Send a ready request now")
+@router.post("/requests/{request_id}/send", response=ActedOut,
+             summary="Send a ready request now (Outbound's own)")
 def send_request_now(request: HttpRequest, request_id: str) -> dict:
     return _act(request, request_id, lifecycle.send_now)
 
 
-@router.post("/requests/{request_id}/cancel", summary="Cancel a request not yet sent")
+@router.post("/requests/{request_id}/cancel", response=ActedOut,
+             summary="Cancel a request not yet sent (Outbound's own)")
 def cancel_request(request: HttpRequest, request_id: str) -> dict:
     return _act(request, request_id, lifecycle.cancel)
 
 
-@router.get("/{mail_id}", summary="One mail with its content and recipients")
+class RecipientOut(Schema):
+    address: str
+    name: str | None
+    type: LabelledCode
+    received: bool
+    receivedDate: DateOut | None
+    status: LabelledCode
+    retryCount: int
+    sendResultMessage: str | None
+    sendResultCode: str | None
+    sendResultCodeMessage: str | None
+
+
+class MailOut(Schema):
+    requestId: str
+    requesterIp: str | None
+    requestDate: DateOut
+    mailId: str
+    title: str
+    templateSid: int | None
+    templateName: str | None
+    emailStatus: LabelledCode
+    senderAddress: str
+    senderName: str | None
+    sendDate: DateOut | None
+    reservationDate: DateOut | None
+    body: str
+    referencesHeader: str | None
+    attachFiles: list[AttachFile]
+    recipients: list[RecipientOut]
+    advertising: bool
+
+
+@router.get("/{mail_id}", response=MailOut, summary="One mail with its content and recipients")
 def get_mail(request: HttpRequest, mail_id: str) -> dict:
     project = caller(request).project
     parsed = parse_mail_id(mail_id)
@@ -371,7 +433,7 @@ def get_mail(request: HttpRequest, mail_id: str) -> dict:
         "templateName": send_request.template_name or None,
         "emailStatus": email_status(mail.status),
         "senderAddress": send_request.sender_address,
-        "senderName": send_request.sender_name,
+        "senderName": send_request.sender_name or None,
         "sendDate": date_object(mail.sent_at, time_zone),
         "reservationDate": date_object(send_request.reservation_at, time_zone),
         "body": renderer.preview_body(first),
@@ -379,26 +441,33 @@ def get_mail(request: HttpRequest, mail_id: str) -> dict:
         "attachFiles": [{"fileName": f.file_name, "fileSize": f.size, "fileId": f.file_id}
                         for f in AttachmentFile.objects.filter(
                             project=project, file_id__in=send_request.attach_file_ids)],
-        "recipients": [_recipient_row(r, time_zone) for r in recipients],
+        "recipients": [_recipient_row(r, mail.status, time_zone) for r in recipients],
         "advertising": send_request.advertising,
     }
 
 
-def _recipient_row(recipient: Recipient, time_zone: str) -> dict:
+def _recipient_status(recipient: Recipient, mail_status: str) -> str:
+    """A recipient's own EmailStatus, from its result code."""
+    code = recipient.result_code
+    if not code:
+        return mail_status if mail_status in (Status.READY, Status.SENDING) else Status.SENDING
+    return {ResultCode.MAIL_SENT: Status.SENT, ResultCode.RESENDING_MAIL: Status.SENDING,
+            ResultCode.UNSUBSCRIBE_ADDRESS: Status.UNSUBSCRIBED,
+            ResultCode.CANCELED_MAIL: Status.CANCELLED}.get(code, Status.FAILED)
+
+
+def _recipient_row(recipient: Recipient, mail_status: str, time_zone: str) -> dict:
     code = recipient.result_code or None
-    message = ""
-    if code:
-        message = str(ResultCode(code).label)
     return {
         "address": recipient.address,
         "name": recipient.name or None,
-        "type": recipient.type,
+        "type": labelled(api_labels.RECIPIENT_TYPE, recipient.type),
         "received": recipient.received,
         "receivedDate": date_object(recipient.received_at, time_zone),
-        "status": code,
+        "status": email_status(_recipient_status(recipient, mail_status)),
         "retryCount": recipient.retry_count,
         "sendResultCode": code,
-        "sendResultCodeMessage": message,
+        "sendResultCodeMessage": str(ResultCode(code).label) if code else None,
         "sendResultMessage": _result_message(recipient),
     }
 

@@ -12,6 +12,7 @@ from console.api import ApiError, NotFound, caller
 from console.models import Membership
 from mailer import files
 from mailer.models import AttachmentFile
+from mailer.schemas import FilesOut
 
 router = Router(tags=["files"])
 
@@ -22,7 +23,7 @@ def _answer(temp_request_id: str, rows: list[AttachmentFile]) -> dict:
                       for f in rows]}
 
 
-@router.post("", response={201: dict}, summary="Upload attachments")
+@router.post("", response={201: FilesOut}, summary="Upload attachments")
 def upload(request: HttpRequest, fileList: list[UploadedFile] = File(...)) -> Answer:  # noqa: B008
     project = caller(request, Membership.Role.SENDER).project
     if not fileList:
@@ -42,13 +43,14 @@ def _group(request: HttpRequest, temp_request_id: str, role: str) -> tuple:
     return project, rows
 
 
-@router.get("/{temp_request_id}", summary="The files of an upload")
+@router.get("/{temp_request_id}", response=FilesOut, summary="The files of an upload")
 def get_files(request: HttpRequest, temp_request_id: str) -> dict:
     _project, rows = _group(request, temp_request_id, Membership.Role.VIEWER)
     return _answer(temp_request_id, rows)
 
 
-@router.delete("/{temp_request_id}", summary="Delete the files of an upload")
+@router.delete("/{temp_request_id}", response=FilesOut,
+               summary="Delete the files of an upload")
 def delete_files(request: HttpRequest, temp_request_id: str) -> dict:
     project, _rows = _group(request, temp_request_id, Membership.Role.SENDER)
     return _answer(temp_request_id, files.delete_group(project, temp_request_id))

@@ -8,13 +8,22 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status as Answer
 from pydantic import BaseModel, StrictInt, StrictStr
 
 from addressbook.addresses import normalise_address
-from console.api import ApiError, DateOut, SpringPagination, caller, caller_time_zone, date_object
+from console.api import (
+    ApiError,
+    DateOut,
+    LabelledCode,
+    SpringPagination,
+    caller,
+    caller_time_zone,
+    date_object,
+)
 from console.models import Membership
 from mailer import suppression
 from mailer.models import MailerSettings, SendBlock, SendBlockHistory, Unsubscriber
@@ -25,8 +34,8 @@ send_block = Router(tags=["send block"])
 config = Router(tags=["config"])
 
 MAX_ADDRESSES = 1000
-UNSUBSCRIBER_SORT = {"blockDate": "created", "address": "address"}
-HISTORY_SORT = {"requestDate": "created"}
+UNSUBSCRIBER_SORT = {"blockDate": "created", "createUtc": "created", "address": "address"}
+HISTORY_SORT = {"createUtc": "created"}
 SEND_BLOCK_TIME = "SEND_BLOCK_TIME"
 
 
@@ -38,7 +47,7 @@ def _moment(utc: int | None, text: str | None, name: str, time_zone: str) -> dat
 
 
 class UnsubscriberFilters(Schema):
-    address: str | None = None
+    emailAddress: str | None = None
     isRegByManager: bool | None = None
     startUtc: int | None = None
     startDateTime: str | None = None
@@ -65,8 +74,8 @@ class UnsubscriberOut(Schema):
 def list_unsubscribers(request: HttpRequest, filters: Query[UnsubscriberFilters]):
     project = caller(request).project
     rows = Unsubscriber.objects.filter(project=project)
-    if filters.address:
-        rows = rows.filter(address__contains=normalise_address(filters.address))
+    if filters.emailAddress:
+        rows = rows.filter(address__contains=normalise_address(filters.emailAddress))
     if filters.isRegByManager is not None:
         rows = rows.filter(is_reg_by_manager=filters.isRegByManager)
     start = _moment(filters.startUtc, filters.startDateTime, "start", project.time_zone)
@@ -78,30 +87,36 @@ def list_unsubscribers(request: HttpRequest, filters: Query[UnsubscriberFilters]
     return rows
 
 
-class AddressesIn(BaseModel):
-    addresses: list[StrictStr] = Field(min_length=1, max_length=MAX_ADDRESSES)
+class BlockedReceiversIn(BaseModel):
+    blockedReceivers: list[StrictStr] = Field(min_length=1, max_length=MAX_ADDRESSES)
 
 
-@unsubscribers.post("", response={201: dict}, summary="Add unsubscribers by hand")
-def add_unsubscribers(request: HttpRequest, payload: AddressesIn) -> Answer:
+class ChangedOut(Schema):
+    count: int
+    requestCount: int
+    ignoreCount: int
+
+
+@unsubscribers.post("", response={201: ChangedOut}, summary="Add unsubscribers by hand")
+def add_unsubscribers(request: HttpRequest, payload: BlockedReceiversIn) -> Answer:
     project = caller(request, Membership.Role.ADMIN).project
-    return Answer(201, suppression.add_unsubscribers(project, payload.addresses).as_api())
+    return Answer(201, suppression.add_unsubscribers(project, payload.blockedReceivers).as_api())
 
 
-@unsubscribers.delete("", summary="Remove unsubscribers")
-def remove_unsubscribers(request: HttpRequest, payload: AddressesIn) -> dict:
+@unsubscribers.delete("", response=ChangedOut, summary="Remove unsubscribers")
+def remove_unsubscribers(request: HttpRequest, payload: BlockedReceiversIn) -> dict:
     project = caller(request, Membership.Role.ADMIN).project
-    return suppression.remove_unsubscribers(project, payload.addresses).as_api()
+    return suppression.remove_unsubscribers(project, payload.blockedReceivers).as_api()
 
 
 class SendBlockFilters(Schema):
-    targetAddress: str | None = None
+    targetAddress: str = Field(min_length=1, max_length=320)
 
 
 class HistoryOut(Schema):
     targetAddress: str
-    actionType: str
-    actionRequesterType: str
+    actionType: LabelledCode
+    actionRequesterType: LabelledCode
     requestDate: DateOut
     sendResultCode: str | None
     sendResultMessage: str | None
@@ -112,12 +127,14 @@ class HistoryOut(Schema):
         return obj.address
 
     @staticmethod
-    def resolve_actionType(obj: SendBlockHistory) -> str:
-        return obj.action
+    def resolve_actionType(obj: SendBlockHistory) -> dict:
+        action = SendBlockHistory.Action(obj.action)
+        return {"label": str(action.label), "code": action.value}
 
     @staticmethod
-    def resolve_actionRequesterType(obj: SendBlockHistory) -> str:
-        return obj.requester
+    def resolve_actionRequesterType(obj: SendBlockHistory, context) -> dict:
+        requester = obj.requester_type(context["request"].auth.project.pk)
+        return {"label": str(requester.label), "code": requester.value}
 
     @staticmethod
     def resolve_requestDate(obj: SendBlockHistory, context) -> dict:
@@ -140,17 +157,15 @@ class SendBlockPagination(SpringPagination):
     """The history page, and whether the address asked about is blocked now."""
 
     class Output(SpringPagination.Output):
-        registerStatus: Literal["REGISTERED", "UNREGISTERED"] | None
+        registerStatus: str
         expectedDeleteDate: DateOut | None
 
     def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params) -> dict:
         page = super().paginate_queryset(queryset, pagination, request, **params)
         project = caller(request).project
-        target = normalise_address(params["filters"].targetAddress or "")
-        block = (SendBlock.objects.filter(project=project, address=target,
-                                          blocked_until__gt=timezone.now()).first()
-                 if target else None)
-        page["registerStatus"] = ("REGISTERED" if block else "UNREGISTERED") if target else None
+        target = normalise_address(params["filters"].targetAddress)
+        block = SendBlock.objects.filter(address=target, blocked_until__gt=timezone.now()).first()
+        page["registerStatus"] = str(_("Blocked") if block else _("Not blocked"))
         page["expectedDeleteDate"] = (date_object(block.blocked_until, project.time_zone)
                                       if block else None)
         return page
@@ -158,42 +173,51 @@ class SendBlockPagination(SpringPagination):
 
 @send_block.get("", response=list[HistoryOut],
                 summary="Send-block history, and whether an address is blocked")
-@paginate(SendBlockPagination, sort_fields=HISTORY_SORT, default_sort=[("requestDate", "DESC")])
+@paginate(SendBlockPagination, sort_fields=HISTORY_SORT, default_sort=[("createUtc", "DESC")])
 def list_send_block(request: HttpRequest, filters: Query[SendBlockFilters]):
-    history = SendBlockHistory.objects.filter(project=caller(request).project)
-    target = normalise_address(filters.targetAddress or "")
-    if target:
-        history = history.filter(address=target)
-    return history
+    """The list is shared by every project: the history of the address, whoever caused it."""
+    caller(request)
+    return SendBlockHistory.objects.filter(address=normalise_address(filters.targetAddress))
 
 
 class ConfigIn(BaseModel):
     type: StrictStr
     subType: StrictStr | None = None
     value: StrictStr | StrictInt
+    unit: Literal["DAY", "HOUR"] = "HOUR"
+
+
+class ConfigOut(Schema):
+    type: str
+    subType: int | None
+    value: str
 
 
 def _config_answer(project) -> dict:
+    """The value in hours, whatever unit it was set in."""
     hours = MailerSettings.for_project(project.pk).send_block_hours
     return {"type": SEND_BLOCK_TIME, "subType": None, "value": str(hours)}
 
 
-@config.post("", summary="Change a setting (SEND_BLOCK_TIME, in hours, at least 168)")
+@config.post("", response=ConfigOut,
+             summary="Change a setting (SEND_BLOCK_TIME: at least 168 hours or 7 days)")
 def set_config(request: HttpRequest, payload: ConfigIn) -> dict:
     project = caller(request, Membership.Role.ADMIN).project
     if payload.type != SEND_BLOCK_TIME:
         raise ApiError(400, f"type: unknown setting {payload.type!r}; use {SEND_BLOCK_TIME}")
     try:
-        hours = int(str(payload.value).strip())
-        suppression.set_send_block_hours(project, hours)
+        amount = int(str(payload.value).strip())
+    except ValueError:
+        raise ApiError(400, f"value: a whole number of {payload.unit.lower()}s") from None
+    try:
+        suppression.set_send_block_hours(project, amount * (24 if payload.unit == "DAY" else 1))
     except ValueError as problem:
-        raise ApiError(400, f"value: {problem}" if "send-block" in str(problem)
-                       else "value: a whole number of hours") from None
+        raise ApiError(400, f"value: {problem}") from None
     return _config_answer(project)
 
 
-@config.get("", summary="Read a setting")
-def get_config(request: HttpRequest, type: str) -> dict:
+@config.get("", response=ConfigOut, summary="Read a setting")
+def get_config(request: HttpRequest, type: str, subType: str | None = None) -> dict:
     project = caller(request).project
     if type != SEND_BLOCK_TIME:
         raise ApiError(400, f"type: unknown setting {type!r}; use {SEND_BLOCK_TIME}")

@@ -402,19 +402,24 @@ class Recipient(models.Model):
 
 
 class SendBlock(models.Model):
-    """An address that hard-failed: later sends to it get SEND_BLOCK_ADDRESS until it expires."""
+    """An address that hard-failed: later sends to it get SEND_BLOCK_ADDRESS until it expires.
 
-    project = models.ForeignKey(Project, models.CASCADE, related_name="send_blocks")
+    As in the reference, the list is shared by every project of the installation: an address
+    that hard-bounced for one project is blocked for all. `project` is the one whose send (or
+    member) put it there; it decides the block time and is never shown to other projects."""
+
+    project = models.ForeignKey(Project, models.SET_NULL, null=True, blank=True,
+                                related_name="+")
     address = models.CharField(max_length=320)
     blocked_at = models.DateTimeField(default=timezone.now)
     blocked_until = models.DateTimeField()
-    result_code = models.CharField(max_length=32, choices=ResultCode.choices)
+    result_code = models.CharField(max_length=32, choices=ResultCode.choices, blank=True)
     reply_text = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-blocked_at"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "address"], name="send_block_unique"),
+            models.UniqueConstraint(fields=["address"], name="send_block_unique_address"),
         ]
         indexes = [models.Index(fields=["blocked_until"], name="send_block_expiry")]
 
@@ -423,20 +428,22 @@ class SendBlock(models.Model):
 
 
 class SendBlockHistory(models.Model):
-    """What happened to an address on the send-block list (GET /send-block)."""
+    """What happened to an address on the send-block list (GET /send-block): blocks created
+    (a hard bounce, or by hand) and deleted (by hand, or expired)."""
 
-    class Action(models.TextChoices):
-        BLOCK = "BLOCK", _("Blocked")
-        UNBLOCK = "UNBLOCK", _("Unblocked")
-        EXPIRE = "EXPIRE", _("Expired")
+    class Action(models.TextChoices):  # HistoryActionType
+        CREATE = "C", _("Create")
+        DELETE = "D", _("Delete")
 
     class Requester(models.TextChoices):
-        SYSTEM = "SYSTEM", _("System")
-        USER = "USER", _("User")
+        PROJECT = "PROJECT", _("Project")  # a project's send or member: see requester_type
+        SYSTEM = "SYSTEM", _("System")  # the block expired
+        ADMIN = "ADMIN", _("Admin")  # the installation's administrators
 
-    project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, models.SET_NULL, null=True, blank=True,
+                                related_name="+")
     address = models.CharField(max_length=320)
-    action = models.CharField(max_length=8, choices=Action.choices)
+    action = models.CharField(max_length=1, choices=Action.choices)
     requester = models.CharField(max_length=8, choices=Requester.choices)
     created = models.DateTimeField(default=timezone.now)
     result_code = models.CharField(max_length=32, choices=ResultCode.choices, blank=True)
@@ -444,11 +451,28 @@ class SendBlockHistory(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
-        indexes = [models.Index(fields=["project", "address", "-created"],
-                                name="send_block_history_address")]
+        indexes = [models.Index(fields=["address", "-created"],
+                                name="send_block_history_of_address")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.address}"
+
+    def requester_type(self, viewer_project_id: int) -> RequesterType:
+        """Who asked, as the project looking at it may know: itself, another customer (never
+        which), the system or the administrators."""
+        if self.requester == self.Requester.PROJECT:
+            return (RequesterType.CUSTOMER if self.project_id == viewer_project_id
+                    else RequesterType.OTHER_CUSTOMER)
+        return RequesterType(self.requester)
+
+
+class RequesterType(models.TextChoices):
+    """RequesterType of the reference's send-block history."""
+
+    CUSTOMER = "CUSTOMER", _("Customer")
+    OTHER_CUSTOMER = "OTHER_CUSTOMER", _("Other customer")
+    SYSTEM = "SYSTEM", _("System")
+    ADMIN = "ADMIN", _("Admin")
 
 
 class Unsubscriber(models.Model):

@@ -84,10 +84,10 @@ class TagCheck:
         return not missing or missing <= set(recipient.get("parameters") or ())
 
 
-def _blocked(send_request: SendRequest, addresses: list[str], now: datetime) -> set[str]:
-    return set(SendBlock.objects.filter(
-        project=send_request.project, address__in=addresses, blocked_until__gt=now,
-    ).values_list("address", flat=True))
+def _blocked(addresses: list[str], now: datetime) -> set[str]:
+    """Addresses on the send-block list, which every project shares."""
+    return set(SendBlock.objects.filter(address__in=addresses, blocked_until__gt=now)
+               .values_list("address", flat=True))
 
 
 def _unsubscribed(send_request: SendRequest, addresses: list[str]) -> set[str]:
@@ -121,7 +121,7 @@ def _save_chunk(send_request: SendRequest, chunk: list[dict], next_seq: int, mai
                 tags: TagCheck, now: datetime) -> int:
     """Create the chunk's mails and recipients (COPY); return how many mails were created."""
     keys = [normalise_address(r["address"]) for r in chunk]
-    blocked = _blocked(send_request, keys, now)
+    blocked = _blocked(keys, now)
     unsubscribed = _unsubscribed(send_request, keys)
     groups = _mail_groups(send_request, chunk)
     mail_ids = allocate_ids(Mail, len(groups))

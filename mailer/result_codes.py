@@ -70,9 +70,12 @@ class ResultCode(models.TextChoices):
         "Sending failed due to the receiving server closing the connection")
 
 
-# Failures that prove the address cannot receive mail: it goes on the project's send-block list.
+# Hard bounces: the address goes on the send-block list (the codes of the reference's
+# "Send block list" guide page, and a domain that does not exist).
 HARD_FAILURES = frozenset({
-    ResultCode.MAILBOX_ERROR, ResultCode.RECIPIENT_ADDRESS_ERROR,
+    ResultCode.MAILBOX_ERROR, ResultCode.MAIL_CONTENTS_ERROR, ResultCode.NETWORK_ERROR,
+    ResultCode.RECEIVE_MAIL_SERVICE_ERROR, ResultCode.RECIPIENT_ADDRESS_ERROR,
+    ResultCode.SECURITY_AND_POLICY_ERROR, ResultCode.SMTP_ERROR,
     ResultCode.NONEXISTENT_DOMAIN_ADDRESS,
 })
 # A recipient with one of these is still to be sent (never tried, or a retry is scheduled).

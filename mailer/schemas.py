@@ -69,3 +69,14 @@ class MailRequestIn(In):
 class MailRequestOut(Schema):
     requestId: str
     count: int
+
+
+class AttachFile(Schema):
+    fileId: str
+    fileName: str
+    fileSize: int
+
+
+class FilesOut(Schema):
+    tempRequestId: str
+    files: list[AttachFile]

@@ -1,4 +1,5 @@
-"""The unsubscriber and send-block lists: adding and removing by hand, expiry of blocks."""
+"""The unsubscriber lists (per project) and the send-block list (shared by the installation):
+adding and removing by hand, blocks from hard bounces, expiry of blocks."""
 
 from __future__ import annotations
 
@@ -55,10 +56,11 @@ def remove_unsubscribers(project: Project, addresses: list[str]) -> Changed:
     return Changed(removed, len(addresses), len(addresses) - removed)
 
 
-def block(project_id: int, failures: Iterable[tuple[str, str, str]], now: datetime,
+def block(project_id: int | None, failures: Iterable[tuple[str, str, str]], now: datetime,
           hours: int) -> int:
-    """Put addresses that hard-failed — (address, result code, reply text) — on the send-block
-    list for `hours` from `now` (a later failure extends the block), with their history."""
+    """Put addresses that hard-failed — (address, result code, reply text) — on the shared
+    send-block list for `hours` from `now` (a later failure extends the block), with their
+    history. `project_id` is the project whose send failed (or whose member added them)."""
     until = now + timedelta(hours=hours)
     blocks = {}
     for address, code, reply_text in failures:
@@ -69,24 +71,36 @@ def block(project_id: int, failures: Iterable[tuple[str, str, str]], now: dateti
     if not blocks:
         return 0
     SendBlock.objects.bulk_create(
-        list(blocks.values()), update_conflicts=True, unique_fields=["project", "address"],
-        update_fields=["blocked_at", "blocked_until", "result_code", "reply_text"])
+        list(blocks.values()), update_conflicts=True, unique_fields=["address"],
+        update_fields=["project", "blocked_at", "blocked_until", "result_code", "reply_text"])
     SendBlockHistory.objects.bulk_create([SendBlockHistory(
-        project_id=project_id, address=b.address, action=SendBlockHistory.Action.BLOCK,
-        requester=SendBlockHistory.Requester.SYSTEM, created=now, result_code=b.result_code,
+        project_id=project_id, address=b.address, action=SendBlockHistory.Action.CREATE,
+        requester=SendBlockHistory.Requester.PROJECT, created=now, result_code=b.result_code,
         reply_text=b.reply_text) for b in blocks.values()])
     return len(blocks)
 
 
+def block_by_hand(project: Project, address: str) -> bool:
+    """Add an address to the send-block list from the console, for the project's block time;
+    False if it is blocked already."""
+    key = normalise_address(address)
+    now = timezone.now()
+    if SendBlock.objects.filter(address=key, blocked_until__gt=now).exists():
+        return False
+    hours = MailerSettings.for_project(project.pk).send_block_hours
+    block(project.pk, [(key, "", "")], now, hours)
+    return True
+
+
 def unblock(project: Project, address: str) -> bool:
-    """Take an address off the send-block list by hand."""
+    """Take an address off the shared send-block list by hand (for every project)."""
     address = normalise_address(address)
     with transaction.atomic():
-        removed, _by_model = SendBlock.objects.filter(project=project, address=address).delete()
+        removed, _by_model = SendBlock.objects.filter(address=address).delete()
         if removed:
             SendBlockHistory.objects.create(project=project, address=address,
-                                            action=SendBlockHistory.Action.UNBLOCK,
-                                            requester=SendBlockHistory.Requester.USER)
+                                            action=SendBlockHistory.Action.DELETE,
+                                            requester=SendBlockHistory.Requester.PROJECT)
     return bool(removed)
 
 
@@ -96,7 +110,7 @@ def expire_blocks(now: datetime | None = None) -> int:
     with transaction.atomic():
         expired = list(SendBlock.objects.select_for_update().filter(blocked_until__lte=now))
         SendBlockHistory.objects.bulk_create([SendBlockHistory(
-            project_id=b.project_id, address=b.address, action=SendBlockHistory.Action.EXPIRE,
+            project_id=None, address=b.address, action=SendBlockHistory.Action.DELETE,
             requester=SendBlockHistory.Requester.SYSTEM, created=now) for b in expired])
         SendBlock.objects.filter(pk__in=[b.pk for b in expired]).delete()
     return len(expired)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("unsubscribers/<int:pk>/remove/", suppression.remove_unsubscriber,
          name="remove_unsubscriber"),
     path("send-block/", suppression.send_blocks, name="send_blocks"),
+    path("send-block/add/", suppression.add_send_blocks, name="add_send_blocks"),
     path("send-block/<int:pk>/unblock/", suppression.unblock, name="unblock"),
     path("settings/sending/", settings.sending, name="sending_settings"),
     path("settings/domains/", settings.sending_domains, name="sending_domains"),

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -64,18 +65,40 @@ def remove_unsubscriber(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("mailer:unsubscribers", project=request.project.slug)
 
 
+def _active_blocks():
+    return SendBlock.objects.filter(blocked_until__gt=timezone.now())
+
+
 @project_view()
 @require_GET
 @vary_on_headers("HX-Request")
 def send_blocks(request: HttpRequest) -> HttpResponse:
-    rows = SendBlock.objects.filter(project=request.project, blocked_until__gt=timezone.now())
-    return _list(request, rows, "mailer/send_blocks.html", {"tab": "send_block"})
+    """The send-block list, which every project of the installation shares."""
+    return _list(request, _active_blocks(), "mailer/send_blocks.html",
+                 {"tab": "send_block", "add_form": AddressesForm()})
+
+
+@project_view(Role.ADMIN)
+@require_POST
+def add_send_blocks(request: HttpRequest) -> HttpResponse:
+    form = AddressesForm(request.POST)
+    if not form.is_valid():
+        return _list(request, _active_blocks(), "mailer/send_blocks.html",
+                     {"tab": "send_block", "add_form": form})
+    added = sum(suppression.block_by_hand(request.project, address)
+                for address in dict.fromkeys(form.cleaned_data["addresses"]))
+    ignored = len(set(form.cleaned_data["addresses"])) - added
+    messages.success(request, ngettext("%(n)d address blocked", "%(n)d addresses blocked",
+                                       added) % {"n": added}
+                     + ngettext(", %(n)d was blocked already.", ", %(n)d were blocked already.",
+                                ignored) % {"n": ignored})
+    return redirect("mailer:send_blocks", project=request.project.slug)
 
 
 @project_view(Role.ADMIN)
 @require_POST
 def unblock(request: HttpRequest, pk: int) -> HttpResponse:
-    block = get_object_or_404(SendBlock, project=request.project, pk=pk)
+    block = get_object_or_404(_active_blocks(), pk=pk)
     suppression.unblock(request.project, block.address)
     messages.success(request, _("%(address)s is no longer blocked.") % {
         "address": block.address})

@@ -16,10 +16,45 @@ def headers_for(project, owner):
     return sign
 
 
-def test_it_answers_an_unknown_path_with_the_error_body(client, db):
-    response = client.get("/api/v1/no-such-thing")
+def test_it_answers_an_unknown_path_with_the_error_body(client, headers_for):
+    path = "/api/v1/no-such-thing"
+    response = client.get(path, headers=headers_for("GET", path))
     assert response.status_code == 404
     assert response.json()["error"]["errorCode"] == "77103"
+
+
+@pytest.mark.parametrize(("method", "path", "body", "content_type"), [
+    ("get", "/api/v1/no-such-thing", None, None),
+    ("put", "/api/v1/address-book", "{}", "application/json"),
+    ("post", "/api/v1/address-book", "a=b", "text/plain"),
+    ("post", "/api/v1/address-book", "{broken", "application/json"),
+    ("put", "/api/v1/files/abc", "x", "text/plain"),
+])
+def test_an_unsigned_request_is_401_before_anything_else(client, db, method, path, body,
+                                                         content_type):
+    extra = {"data": body, "content_type": content_type} if body is not None else {}
+    response = getattr(client, method)(path, **extra)
+    assert response.status_code == 401
+    assert response.json()["error"] == {"errorCode": "200", "message": "Authentication Failed",
+                                         "details": "Missing header: x-ncp-apigw-timestamp, "
+                                                    "x-ncp-iam-access-key, "
+                                                    "x-ncp-apigw-signature-v2"}
+
+
+def test_an_undeclared_method_on_an_upload_path_is_405(client, headers_for):
+    path = "/api/v1/files/abc"
+    response = client.put(path, data="x", content_type="text/plain",
+                          headers=headers_for("PUT", path))
+    assert response.status_code == 405
+    assert response.json()["error"]["errorCode"] == "77001"
+
+
+def test_the_regional_base_paths_answer_like_v1(client, headers_for):
+    for base in ("/api/v1-sgn", "/api/v1-jpn"):
+        path = f"{base}/address-book"
+        response = client.get(path, headers=headers_for("GET", path))
+        assert response.status_code == 200, base
+        assert response.json() == {"totalAddressCount": 0, "groups": []}
 
 
 def test_it_answers_a_wrong_method_with_77001(client, headers_for):

@@ -3,16 +3,19 @@ default (SQLite and the embedded Redis), prints a login that works, and Ctrl-C s
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import re
 import signal
 import smtplib
 import socket
+import sqlite3
 import subprocess
 import sys
 import urllib.parse
 import urllib.request
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -84,6 +87,19 @@ def test_it_runs_everything_until_ctrl_c(running_console):
 
     with smtplib.SMTP("127.0.0.1", ports["sink"], timeout=5) as smtp:
         assert smtp.noop()[0] == 250
+
+    # The demo's mail arrives in the sink, its links pointing at the port the console serves.
+    database = log.parent / "outbound.sqlite3"
+
+    def demo_mail_links() -> bool:
+        with contextlib.closing(sqlite3.connect(database, timeout=5)) as db:
+            rows = db.execute("SELECT raw FROM console_sandboxmessage").fetchall()
+        bodies = [message_from_bytes(bytes(raw), policy=policy.default).get_body(
+            preferencelist=("html",)) for (raw,) in rows]
+        return any(f"127.0.0.1:{ports['web']}/o/" in body.get_content()
+                   for body in bodies if body is not None)
+
+    wait_for(demo_mail_links, 90, "demo mail with links to the console's port", process)
 
     process.send_signal(signal.SIGINT)
     process.wait(60)

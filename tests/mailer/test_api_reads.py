@@ -53,7 +53,7 @@ def test_it_lists_requests_as_a_spring_page(api, sent):
     assert page["first"] and page["last"] and page["numberOfElements"] == 1
     row = page["content"][0]
     assert row["requestId"] == sent.request_id
-    assert row["emailStatus"] == {"label": "Partially failed", "code": "PF"}
+    assert row["emailStatus"] == {"label": "Partial failure", "code": "PF"}  # EmailStatus
     assert (row["senderAddress"], row["senderName"], row["dispatchType"]) == (
         "shop@company.com", "Shop", "API")
     assert (row["requestCount"], row["recipientCount"]) == (2, 2)
@@ -118,7 +118,8 @@ def test_it_pages_and_sorts(api, project):
                    {**PERIOD, "size": 2, "page": 1, "sort": "requestDate,asc"}).json()
     assert [row["requestId"] for row in page["content"]] == ids[2:4]
     assert (page["totalPages"], page["first"], page["last"]) == (3, False, False)
-    assert page["sort"] == [{"property": "requestDate", "direction": "ASC"}]
+    assert page["sort"] == [{"direction": "ASC", "property": "requestDate", "ignoreCase": False,
+                             "nullHandling": "NATIVE", "ascending": True, "descending": False}]
 
 
 @pytest.mark.parametrize("params", [{"size": 0}, {"size": 5000}, {"page": -1},
@@ -135,7 +136,7 @@ def test_it_refuses_bad_query_parameters(api, sent, params):
 def test_it_labels_statuses_in_the_requested_language(api, sent):
     korean = api.get("/api/v1/mails/requests", PERIOD, headers={"x-ncp-lang": "ko-KR"}).json()
     japanese = api.get("/api/v1/mails/requests", PERIOD, headers={"x-ncp-lang": "ja-JP"}).json()
-    assert korean["content"][0]["emailStatus"] == {"label": "부분 실패", "code": "PF"}
+    assert korean["content"][0]["emailStatus"] == {"label": "일부 실패", "code": "PF"}
     assert japanese["content"][0]["emailStatus"] == {"label": "一部失敗", "code": "PF"}
 
 
@@ -152,10 +153,10 @@ def test_it_reports_a_request_s_status(api, sent):
     assert status["readyCompleted"] is True
     assert status["allSentSuccess"] is False
     assert (status["requestCount"], status["sentCount"], status["finishCount"],
-            status["readyCount"]) == (2, 1, 2, 0)
+            status["readyCount"]) == (2, 1, 2, 2)
     assert status["countsByStatus"] == [
         {"status": {"label": "Failed to send", "code": "F"}, "count": 1},
-        {"status": {"label": "Successfully sent", "code": "S"}, "count": 1}]
+        {"status": {"label": "Sent successfully", "code": "S"}, "count": 1}]
 
 
 def test_a_request_being_prepared_is_not_ready(api, project):
@@ -202,7 +203,9 @@ def test_it_shows_one_mail_with_its_recipients(api, sent):
     assert mail["advertising"] is False and mail["attachFiles"] == []
     (recipient,) = mail["recipients"]
     assert recipient["address"] == "user000001@example.com"
-    assert recipient["status"] == recipient["sendResultCode"] == "MAILBOX_ERROR"
+    assert recipient["status"] == {"label": "Failed to send", "code": "F"}
+    assert recipient["type"] == {"label": "Recipient", "code": "R"}
+    assert recipient["sendResultCode"] == "MAILBOX_ERROR"
     assert recipient["sendResultCodeMessage"] == "Sending failed due to recipient mailbox error"
     assert recipient["sendResultMessage"] == "550 5.1.1 User unknown"
     assert (recipient["retryCount"], recipient["received"]) == (1, False)

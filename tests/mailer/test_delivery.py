@@ -278,3 +278,14 @@ def test_mail_to_a_real_relay_does_not_name_the_project(transactional_db, projec
         (_sender, _rcpts, raw), = relay.script.received
     assert b"X-Outbound-Project" not in raw
     assert b"X-Outbound-Request-ID" in raw
+
+
+def test_every_hard_bounce_of_the_guide_send_blocks_the_address(sink, project):
+    """554 5.7.1 (SECURITY_AND_POLICY_ERROR) is one of the guide's hard bounces."""
+    done = _send(project, recipients=[{"address": "blocked@simulator.outbound.test"},
+                                      {"address": "tempfail+9@simulator.outbound.test"}])
+    codes = dict(Recipient.objects.filter(send_request=done).values_list("address",
+                                                                         "result_code"))
+    assert codes["blocked@simulator.outbound.test"] == ResultCode.SECURITY_AND_POLICY_ERROR
+    assert list(SendBlock.objects.values_list("address", flat=True)) == [
+        "blocked@simulator.outbound.test"]  # a temporary failure blocks nothing

@@ -71,7 +71,39 @@ def test_it_lists_blocked_addresses_and_unblocks_them(owner_client, project):
     owner_client.post(f"/projects/{project.slug}/send-block/{block.pk}/unblock/")
     assert not SendBlock.objects.filter(address="gone@example.com").exists()
     history = SendBlockHistory.objects.get(address="gone@example.com")
-    assert (history.action, history.requester) == ("UNBLOCK", "USER")
+    assert (history.action, history.requester, history.project) == ("D", "PROJECT", project)
+
+
+def test_the_list_is_shared_and_says_who_asked(owner_client, project):
+    from tests.factories import make_project
+
+    SendBlock.objects.create(project=make_project("other"), address="theirs@example.com",
+                             blocked_until=timezone.now() + timedelta(hours=1),
+                             result_code=ResultCode.SMTP_ERROR)
+    page = owner_client.get(f"/projects/{project.slug}/send-block/").content.decode()
+    assert "theirs@example.com" in page and "Other customer" in page
+    assert "other" not in page.split('id="send-blocks"')[1].split("</table>")[0].lower() \
+        .replace("other customer", "")
+
+
+def test_an_admin_adds_addresses_by_hand(owner_client, project):
+    response = owner_client.post(f"/projects/{project.slug}/send-block/add/",
+                                 {"addresses": "Hand@Example.com; hand@example.com"})
+    assert response.status_code == 302
+    block = SendBlock.objects.get()
+    assert (block.address, block.project, block.result_code) == ("hand@example.com", project, "")
+    history = SendBlockHistory.objects.get()
+    assert (history.action, history.requester) == ("C", "PROJECT")
+    refused = owner_client.post(f"/projects/{project.slug}/send-block/add/",
+                                {"addresses": "not-an-address"})
+    assert refused.status_code == 200 and b"Not mail addresses" in refused.content
+    assert SendBlock.objects.count() == 1
+
+
+def test_a_viewer_cannot_add_or_unblock(client, project, viewer):
+    client.force_login(viewer)
+    assert client.post(f"/projects/{project.slug}/send-block/add/",
+                       {"addresses": "a@example.com"}).status_code == 403
 
 
 def test_unblock_refuses_get(owner_client, project):

@@ -90,10 +90,12 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def _start(self, name: str, command: list[str]) -> None:
-        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=os.environ.copy())  # noqa: S603
+        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=self.env)  # noqa: S603
         self.processes.append((name, process))
 
     def _start_all(self, host: str, port: int, concurrency: int) -> None:
+        # Unsubscribe and tracking links point where the console is served, unless told.
+        self.env = {"PUBLIC_BASE_URL": f"http://{host}:{port}", **os.environ}
         python = sys.executable
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         if settings.SANDBOX_INBOX:
