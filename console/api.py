@@ -324,6 +324,11 @@ def make_api() -> NinjaAPI:
 MULTIPART_PREFIXES: set[str] = set()
 
 
+def multipart_path(path: str) -> None:
+    """A path under /api/v1 that reads multipart bodies, within a JSON router."""
+    MULTIPART_PREFIXES.add(path)
+
+
 def mount(api: NinjaAPI, prefix: str, router, *, multipart: bool = False) -> None:
     """Mount an app's router; a multipart one (uploads) reads multipart/form-data bodies,
     up to API_MAX_UPLOAD_BYTES, where every other reads JSON."""

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ninja",
     "template_partials",
     "axes",
+    "tinymce",
     "console",
     "addressbook",
     "mailer",
@@ -161,6 +162,27 @@ AXES_VERBOSE = False
 # behind one address must not lock itself out after five typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# The rich-text editor of the Templates screen and the composer: TinyMCE from django-tinymce,
+# served from the package's own static files. Tags such as ${name} and #{UNSUBSCRIBE_URL} must
+# survive as typed (no URL conversion, no entity encoding), and the textarea follows every edit
+# (so a preview or a form sent by htmx reads the current body).
+TINYMCE_DEFAULT_CONFIG = {
+    "license_key": "gpl",
+    "height": 420,
+    "menubar": False,
+    "promotion": False,
+    "branding": False,
+    "plugins": "link lists table code image autolink",
+    "toolbar": "undo redo | blocks | bold italic underline forecolor | alignleft aligncenter "
+               "alignright | bullist numlist | link image table | code",
+    "convert_urls": False,
+    "relative_urls": False,
+    "entity_encoding": "raw",
+    "setup": "function (editor) { editor.on('change input undo redo', function () "
+             "{ editor.save(); }); }",
+}
+TINYMCE_COMPRESSOR = False
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean")), ("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -202,6 +224,7 @@ CELERY_BEAT_SCHEDULE = {
     # Exports expire after 7 days (console/exports.py); imports whose nudge was lost run again.
     "console-sweep-exports": {"task": "console.sweep_exports", "schedule": 60.0},
     "addressbook-sweep-imports": {"task": "addressbook.sweep_imports", "schedule": 60.0},
+    "mailer-sweep-template-jobs": {"task": "mailer.sweep_template_jobs", "schedule": 60.0},
 }
 MAILER_PREPARE_STALL_SECONDS = env.float("MAILER_PREPARE_STALL_SECONDS", default=60.0)
 MAILER_LEASE_SECONDS = env.float("MAILER_LEASE_SECONDS", default=120.0)

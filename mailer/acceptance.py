@@ -61,7 +61,8 @@ def _template(project: Project, sid: int | None) -> Template | None:
         return None
     template = Template.objects.filter(project=project, pk=sid, deleted=None).first()
     if template is None:
-        raise Refused(f"templateSid: there is no template {sid} in this project")
+        raise Refused(f"templateSid: there is no template {sid} in this project (or it was "
+                      "deleted)", code="77103")
     if not template.is_use:
         raise Refused(f"templateSid: template {sid} is not in use")
     return template

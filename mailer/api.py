@@ -71,7 +71,7 @@ def post_mails(request: HttpRequest, payload: MailRequestIn) -> Answer:
         accepted = accept(who.project, payload, tool=Tool.API, requester_ip=_client_ip(request),
                           user_id=who.key.user_id, api_key=who.key, idempotency_key=key)
     except Refused as refused:
-        raise ApiError(400, str(refused)) from None
+        raise ApiError(400, str(refused), refused.code) from None
     return Answer(201, accepted.response())
 
 

@@ -15,8 +15,10 @@ class MailerConfig(AppConfig):
 
         register(demo.fill)
         add_entry(Entry("mails", _("Mailing list"), "mailer:mailing_list", "mail", order=10))
-        add_entry(Entry("templates", _("Templates"), "mailer:templates", "template",
-                        order=20))
+        add_entry(Entry("templates", _("Manage templates"), "mailer:templates", "template",
+                        order=20, active=frozenset({"mailer:new_template",
+                                                    "mailer:edit_template",
+                                                    "mailer:template_files"})))
         add_entry(Entry("unsubscribers", _("Unsubscribers / Send block"),
                         "mailer:unsubscribers", "block", order=50,
                         active=frozenset({"mailer:send_blocks"})))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from addressbook.addresses import normalise_address
 from console.bulk import update_rows
-from console.models import ApiKey, Project
+from console.models import ApiKey, Job, JobStatus, Project
 from mailer.result_codes import ResultCode
 
 
@@ -103,26 +103,119 @@ class Tool(models.TextChoices):
     API = "API", "API"
 
 
+class TemplateCategory(models.Model):
+    """A folder of templates; categories nest (parent None is the root, -1 in the API)."""
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="template_categories")
+    parent = models.ForeignKey("self", models.CASCADE, null=True, blank=True,
+                               related_name="children")
+    name = models.CharField(_("category name"), max_length=100)
+    position = models.PositiveIntegerField(default=0)  # order among its siblings
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "parent", "name"],
+                                    name="template_category_unique_name"),
+            models.UniqueConstraint(fields=["project", "name"], condition=Q(parent=None),
+                                    name="template_category_unique_root_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BodyType(models.TextChoices):
+    """How the body is written: in the rich-text editor, as HTML source, or as plain text."""
+
+    EDITOR = "EDITOR", _("Editor")
+    HTML = "HTML", "HTML"
+    TEXT = "TEXT", "TEXT"
+
+
+class TemplateQuerySet(models.QuerySet):
+    def alive(self) -> TemplateQuerySet:
+        return self.filter(deleted=None)
+
+
 class Template(models.Model):
-    """A reusable mail: sender, subject and body (templateSid in the API)."""
+    """A reusable mail: sender, subject and body (templateSid in the API), in a category, in
+    use or not, deleted softly (restorable) before it is deleted for good."""
 
     project = models.ForeignKey(Project, models.CASCADE, related_name="templates")
-    name = models.CharField(_("name"), max_length=100)
-    description = models.CharField(_("description"), max_length=500, blank=True)
+    category = models.ForeignKey(TemplateCategory, models.PROTECT, null=True, blank=True,
+                                 related_name="templates")
+    name = models.CharField(_("template name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
     sender_address = models.CharField(_("sender address"), max_length=320, blank=True)
     sender_name = models.CharField(_("sender name"), max_length=69, blank=True)
     title = models.CharField(_("subject"), max_length=500, blank=True)
     body = models.TextField(_("body"), blank=True)
+    body_type = models.CharField(_("body type"), max_length=8, choices=BodyType.choices,
+                                 default=BodyType.EDITOR)
     is_use = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveIntegerField(default=0)  # order among the category's templates
     deleted = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(default=timezone.now)
+
+    objects = TemplateQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["position", "name", "id"]
         indexes = [models.Index(fields=["project", "name"], name="template_project_name")]
+        constraints = [
+            # A name is taken only by a template that is not deleted.
+            models.UniqueConstraint(fields=["project", "name"], condition=Q(deleted=None),
+                                    name="template_unique_live_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class TemplateExport(Job):
+    """A file of templates (JSON) built in the background, downloadable for 7 days."""
+
+    LIFETIME = timedelta(days=7)
+    TASK = "mailer.build_template_export"
+    FILES_FOLDER = "template-exports"
+    STATUS_LABELS = {JobStatus.RUNNING: _("Creating")}
+    FAILURE_MESSAGE = _("The file could not be created.")
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    template_ids = models.JSONField(default=list, blank=True)  # empty: every template
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"template export {self.pk}"
+
+
+class TemplateImport(Job):
+    """An export file read back in the background: every template checked, all imported in one
+    transaction or none."""
+
+    TASK = "mailer.run_template_import"
+    END_FIELDS = {"content": None}
+    STATUS_LABELS = {JobStatus.RUNNING: _("Importing"), JobStatus.DONE: _("Done")}
+    FAILURE_MESSAGE = _("The import failed unexpectedly. Try again.")
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    content = models.BinaryField(null=True, blank=True)  # the uploaded file until it is read
+    imported = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name or f"template import {self.pk}"
 
 
 class SendRequestQuerySet(models.QuerySet):

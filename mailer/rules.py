@@ -19,7 +19,12 @@ DATE_TIME_FORMAT = "%Y-%m-%d %H:%M"  # yyyy-MM-dd HH:mm, as the reference writes
 
 
 class Refused(Exception):
-    """The request or action breaks a rule; the message says which, naming the field."""
+    """The request or action breaks a rule; the message says which, naming the field. `code`
+    is the API's error code when it is not 77102 (e.g. 77103 for a resource that is gone)."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def byte_length(text: str) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from mailer import chores, delivery, preparation
-from mailer.models import SendRequest, Status
+from console import jobs
+from mailer import chores, delivery, preparation, template_library
+from mailer.models import SendRequest, Status, TemplateExport, TemplateImport
 
 
 @shared_task(name=preparation.PREPARE_TASK)
@@ -26,3 +27,20 @@ def deliver_request(*, request_pk: int) -> None:
 def sweep() -> None:
     """The periodic chores (mailer/chores.py)."""
     chores.run_all(timezone.now())
+
+
+@shared_task(name=TemplateExport.TASK)
+def build_template_export(*, job_id: int) -> None:
+    template_library.build_export(job_id)
+
+
+@shared_task(name=TemplateImport.TASK)
+def run_template_import(*, job_id: int) -> None:
+    template_library.run_import(job_id)
+
+
+@shared_task(name="mailer.sweep_template_jobs")
+def sweep_template_jobs() -> None:
+    """Template exports and imports on the job kit: retried, failed, nudged, expired."""
+    jobs.sweep(TemplateExport)
+    jobs.sweep(TemplateImport)

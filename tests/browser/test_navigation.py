@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 NAVIGATION = {
     "mails": "Mailing list",
-    "templates": "Templates",
+    "templates": "Manage templates",
     "address_book": "Address book",
     "statistics": "Statistics",
     "unsubscribers": "Unsubscribers / Send block",

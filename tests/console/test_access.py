@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from console.models import Membership
 
 # Values for the URL parameters other than the project.
-SAMPLE_KWARGS = {"pk": 1, "index": 0, "sid": 1, "request_id": "1", "mail_id": "1",
+SAMPLE_KWARGS = {"pk": 1, "index": 0, "sid": 1, "request_id": "1", "mail_id": "1", "kind": "export",
                  "token": "1:x"}
 # Pages for mail recipients, authorised by the signed token in their URL rather than a session:
 # RFC 8058 one-click unsubscribe POSTs come from mail clients, without a CSRF token.
@@ -97,3 +97,16 @@ def test_only_the_token_pages_are_exempt_from_csrf():
     exempt = {route for route, callback in _console_urls()
               if getattr(callback, "csrf_exempt", False)}
     assert exempt == TOKEN_URLS
+
+
+def test_a_boosted_request_gets_the_whole_page(rf):
+    """hx-boost (the confirmed actions) swaps the body: it needs the page, not a fragment."""
+    from django_htmx.middleware import HtmxDetails
+
+    from console.partials import page_or_fragment
+
+    plain = rf.get("/", HTTP_HX_REQUEST="true")
+    boosted = rf.get("/", HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true")
+    plain.htmx, boosted.htmx = HtmxDetails(plain), HtmxDetails(boosted)
+    assert page_or_fragment(plain, "page.html", "rows") == "page.html#rows"
+    assert page_or_fragment(boosted, "page.html", "rows") == "page.html"

@@ -3,7 +3,7 @@ example calls it (bodies and queries sent as they are), and its answer is checke
 fields, types and status the reference gives (tests/contract/reference.py is the transcription,
 conformance.py the check). Error answers are checked against the reference's status table.
 
-The template and category operations come with the Templates screen."""
+importTemplate is the one operation without a page in the reference."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.utils import timezone
 from addressbook import book
 from addressbook.models import RecipientGroup
 from console.signature import signed_headers
+from mailer import template_library
 from mailer.models import (
     Mail,
     Recipient,
@@ -28,13 +29,13 @@ from mailer.models import (
     format_mail_id,
 )
 from mailer.result_codes import ResultCode
-from mailer.tasks import prepare_request
+from mailer.tasks import build_template_export, prepare_request
 from tests.contract.conformance import conforms
 from tests.contract.reference import COMMON, OPERATIONS
 from tests.mailer.factories import accepted_request
 
-CONTRACT = [name for name in OPERATIONS
-            if "emplate" not in name and "ategory" not in name]
+# importTemplate has no page the reference shows (tests/mailer/test_api_templates.py covers it).
+CONTRACT = [name for name in OPERATIONS if name != "importTemplate"]
 SEED_WITHOUT_TEMPLATE = {  # seeds/004, "Create without template", sent as it is
     "senderAddress": "no_reply@company.com", "title": "Hello, ${customer_name}.",
     "body": "Your grade has been changed from ${BEFORE_GRADE} to ${AFTER_GRADE}.",
@@ -72,6 +73,8 @@ class Api:
                                                         **extra)
         if body is not None:
             extra = {"data": json.dumps(body), "content_type": "application/json"}
+        elif method.lower() in ("post", "put") and not extra:
+            extra = {"data": b"", "content_type": "application/json"}  # no body at all
         return getattr(self.client, method.lower())(full, headers=headers, **extra)
 
 
@@ -114,12 +117,27 @@ def world(project, call):
                                     reply_text="550 5.1.1 User unknown")
     upload = call("post", "/files", body={"fileList": SimpleUploadedFile("test.txt", b"hi")})
     assert upload.status_code == 201, upload.content
+    category = template_library.create_category(project, "worldCategory", None)
+    empty = template_library.create_category(project, "emptyCategory", None)
+    fields = template_library.TemplateFields(
+        name="worldTemplate", title="[EN] Naver Cloud Platform",
+        body="Congratulations on your membership.", sender_address="admin@master.com",
+        sender_name="Admin", description="Example of creating a template")
+    template = template_library.create_template(project, category, fields)
+    deleted = template_library.create_template(project, category, template_library.TemplateFields(
+        **{**vars(fields), "name": "deletedTemplate"}))
+    template_library.delete_template(deleted)
+    export = template_library.request_export(project, None, [])
+    build_template_export.apply(kwargs={"job_id": export.pk})
     return {"request": send_request, "temp": upload.json()["tempRequestId"],
-            "mail_id": format_mail_id(send_request.request_id, 1)}
+            "mail_id": format_mail_id(send_request.request_id, 1), "category": category.pk,
+            "empty_category": empty.pk, "template": template.pk, "deleted": deleted.pk,
+            "export": export.pk}
 
 
 def _calls(world) -> dict:
-    """How each operation's example is sent in this project (path IDs are the world's)."""
+    """How each operation's example is sent in this project: the bodies and queries as the
+    pages give them, only the IDs (of requests, templates, categories) the world's."""
     request_id, mail_id, temp = world["request"].request_id, world["mail_id"], world["temp"]
     now = int(timezone.now().timestamp() * 1000)
     period = f"startUtc={now - 3_600_000}&endUtc={now + 3_600_000}"
@@ -153,6 +171,26 @@ def _calls(world) -> dict:
         "getSendBlockList": ("get", "/send-block", _example("getSendBlockList"), None),
         "createConfig": ("post", "/config", "", _example("createConfig")),
         "getConfig": ("get", "/config", _example("getConfig"), None),
+        "getTemplateStructure": ("get", "/template", _example("getTemplateStructure"), None),
+        "getTemplate": ("get", f"/template/{world['template']}", "", None),
+        "createTemplate": ("post", "/template", "", {
+            **_example("createTemplate"), "categorySid": world["category"]}),
+        "updateTemplate": ("put", f"/template/{world['template']}", "",
+                           _example("updateTemplate")),
+        "deleteTemplate": ("delete", f"/template/{world['template']}", "", None),
+        "restoreTemplate": ("put", f"/template/{world['deleted']}/restoration", "", None),
+        "updateTemplateLocationOrName": ("put", f"/template/{world['template']}/name-location",
+                                         "", {**_example("updateTemplateLocationOrName"),
+                                              "parentSid": world["category"]}),
+        "createCategory": ("post", "/category", "", _example("createCategory")),
+        "updateCategoryLocationOrName": ("put",
+                                         f"/category/{world['empty_category']}/name-location",
+                                         "", _example("updateCategoryLocationOrName")),
+        "deleteCategory": ("delete", f"/category/{world['empty_category']}", "", None),
+        "createTemplateExportRequest": ("post", "/template/export/request", "", None),
+        "getTemplateExportRequestList": ("get", "/template/export",
+                                         _example("getTemplateExportRequestList"), None),
+        "exportTemplate": ("get", f"/template/export/{world['export']}", "", None),
     }
 
 
@@ -170,6 +208,11 @@ def test_the_reference_s_example_gets_the_documented_answer(call, world, operati
     response = _send(call, _calls(world)[operation])
     documented = OPERATIONS[operation]["response_status"] or (
         201 if operation == "createMailRequest" else 200)
+    if operation == "exportTemplate":  # a file to download
+        assert response.status_code == 200
+        assert "attachment" in response["Content-Disposition"]
+        assert json.loads(b"".join(response.streaming_content))["templates"]
+        return
     assert response.status_code == documented, response.content[:500]
     assert conforms(operation, response.json()) == []
 

@@ -31,10 +31,10 @@ def _body(**overrides) -> dict:
     return body
 
 
-def _refused(response, field: str):
+def _refused(response, field: str, code: str = "77102"):
     assert response.status_code == 400, response.content
     error = response.json()["error"]
-    assert error["errorCode"] == "77102"
+    assert error["errorCode"] == code
     assert field in error["message"], error["message"]
     return error["message"]
 
@@ -82,7 +82,6 @@ def test_it_ignores_cc_and_bcc_in_individual_sends(api):
     ({"title": "two\nlines"}, "title"),
     ({"body": "x" * (501 * 1024)}, "body"),
     ({"referencesHeader": "not-a-message-id"}, "referencesHeader"),
-    ({"templateSid": 999999}, "templateSid"),
     ({"attachFileIds": ["no-such-file"]}, "attachFileIds"),
     ({"advertising": True, "useBasicUnsubscribeMsg": False}, "unsubscribeMessage"),
     ({"reservationUtc": 1000}, "reservationUtc"),
@@ -213,7 +212,13 @@ def test_it_refuses_another_project_s_template(api, outsider):
     other = Template.objects.create(project=Project.objects.get(name="other"), name="x",
                                     title="t", body="b", sender_address="a@company.com")
     _refused(api.post(URL, {"templateSid": other.pk,
-                            "recipients": [{"address": "a@example.com"}]}), "templateSid")
+                            "recipients": [{"address": "a@example.com"}]}), "templateSid",
+             code="77103")
+
+
+def test_an_unknown_template_is_not_found(api):
+    _refused(api.post(URL, _body(templateSid=999999)), "templateSid", code="77103")
+    assert not SendRequest.objects.exists()
 
 
 def _group(project, name, addresses):
