@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from console.dispatch import enqueue
@@ -71,6 +72,18 @@ class FileOutput:
 
 
 Work = Callable[[Job, Progress], dict | None]
+
+
+def file_response(job: Job, content_type: str) -> FileResponse:
+    """The file a job produced, as a download; 404 once it has expired or is gone."""
+    if not job.is_downloadable():
+        raise Http404("The file has expired or is not ready")
+    try:
+        handle = job.path.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is gone") from None
+    return FileResponse(handle, as_attachment=True, filename=job.file_name,
+                        content_type=content_type)
 
 
 def start(job: Job) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from console import exports
+from console import exports, jobs
 from console.access import project_view
 from console.models import Export
 from console.partials import page_or_fragment
@@ -111,12 +111,5 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int) -> FileResponse:
     export = get_object_or_404(Export, project=request.project, pk=pk)
-    if not export.is_downloadable():
-        raise Http404("The file has expired or is not ready")
-    try:
-        handle = export.path.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is gone") from None
-    return FileResponse(handle, as_attachment=True, filename=export.file_name,
-                        content_type="application/vnd.openxmlformats-officedocument."
-                                     "spreadsheetml.sheet")
+    return jobs.file_response(export, "application/vnd.openxmlformats-officedocument."
+                                      "spreadsheetml.sheet")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from console import jobs
 from console.access import Role, project_view
 from console.paging import page_of
 from console.partials import page_or_fragment
@@ -358,11 +359,4 @@ def job_status(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_GET
 def download_export(request: HttpRequest, pk: int) -> FileResponse:
     job = get_object_or_404(TemplateExport, project=request.project, pk=pk)
-    if not job.is_downloadable():
-        raise Http404("The file has expired or is not ready")
-    try:
-        handle = job.path.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is gone") from None
-    return FileResponse(handle, as_attachment=True, filename=job.file_name,
-                        content_type="application/json")
+    return jobs.file_response(job, "application/json")
