@@ -31,7 +31,12 @@ BEAT_EVERY_SECONDS = 1.0
 
 
 class JobRefused(Exception):
-    """The job cannot be done (bad input); the message is shown to the user as it is."""
+    """The job cannot be done (bad input); the message is shown to the user as it is, and
+    `fields` of the job's own (e.g. a list of problems) are saved with it."""
+
+    def __init__(self, message: str, **fields) -> None:
+        super().__init__(message)
+        self.fields = fields
 
 
 class Progress:
@@ -101,7 +106,7 @@ def run(model: type[Job], job_id: int, work: Work) -> None:
     try:
         fields = work(job, progress) or {}
     except JobRefused as refused:
-        jobs.fail(timezone.now(), str(refused))
+        jobs.fail(timezone.now(), str(refused), **refused.fields)
     except Exception:
         logger.exception("%s %s failed", model.__name__, job_id)
         jobs.fail(timezone.now(), str(model.FAILURE_MESSAGE))

@@ -224,7 +224,7 @@ CELERY_BEAT_SCHEDULE = {
     # Exports expire after 7 days (console/exports.py); imports whose nudge was lost run again.
     "console-sweep-exports": {"task": "console.sweep_exports", "schedule": 60.0},
     "addressbook-sweep-imports": {"task": "addressbook.sweep_imports", "schedule": 60.0},
-    "mailer-sweep-template-jobs": {"task": "mailer.sweep_template_jobs", "schedule": 60.0},
+    "mailer-sweep-jobs": {"task": "mailer.sweep_jobs", "schedule": 60.0},
 }
 MAILER_PREPARE_STALL_SECONDS = env.float("MAILER_PREPARE_STALL_SECONDS", default=60.0)
 MAILER_LEASE_SECONDS = env.float("MAILER_LEASE_SECONDS", default=120.0)

@@ -16,7 +16,15 @@ from addressbook.combination import combine_groups, missing_groups
 from console.models import ApiKey, Project
 from mailer import preparation
 from mailer.files import attachments_for
-from mailer.models import IdempotencyKey, RecipientType, SendRequest, Template, Tool
+from mailer.mime import text_as_html
+from mailer.models import (
+    BodyType,
+    IdempotencyKey,
+    RecipientType,
+    SendRequest,
+    Template,
+    Tool,
+)
 from mailer.monthly_limit import count_against_limit, give_back_count
 from mailer.rules import (
     ADVERTISING_PREFIX,
@@ -68,6 +76,35 @@ def _template(project: Project, sid: int | None) -> Template | None:
     return template
 
 
+def _template_body(template: Template | None) -> str:
+    if template is None:
+        return ""
+    return text_as_html(template.body) if template.body_type == BodyType.TEXT else template.body
+
+
+def recipient_problem(address: str, name: str | None) -> tuple[str, str] | None:
+    """What is wrong with one recipient, as (field, why), or None: the rule of every send."""
+    if not is_valid_address(address):
+        return "address", "is not a valid mail address"
+    if name is not None and len(name) > MAX_RECIPIENT_NAME_CHARS:
+        return "name", f"at most {MAX_RECIPIENT_NAME_CHARS} characters"
+    return None
+
+
+@dataclass(frozen=True)
+class CheckedRecipients:
+    """Recipients checked ahead of the send with acceptance's own rules (recipient_problem,
+    one per normalised address, values as text): the composer's bulk-send file is checked in
+    the background and sent as it was stored, without being read again."""
+
+    payload: bytes  # as SendRequest.payload stores recipients
+    count: int
+
+    @classmethod
+    def of(cls, rows: list[dict]) -> CheckedRecipients:
+        return cls(SendRequest.encode_payload(rows), len(rows))
+
+
 def _recipients(data: MailRequestIn) -> list[dict]:
     """The recipients to store: checked, de-duplicated, only To for individual sends."""
     result: list[dict] = []
@@ -75,12 +112,11 @@ def _recipients(data: MailRequestIn) -> list[dict]:
     counts = {"R": 0, "C": 0, "B": 0}
     for index, recipient in enumerate(data.recipients or []):
         address = recipient.address.strip()
-        if not is_valid_address(address):
-            raise Refused(f"recipients[{index}].address: {recipient.address!r} is not a valid "
-                          "mail address")
-        if recipient.name is not None and len(recipient.name) > MAX_RECIPIENT_NAME_CHARS:
-            raise Refused(f"recipients[{index}].name: at most {MAX_RECIPIENT_NAME_CHARS} "
-                          "characters")
+        problem = recipient_problem(address, recipient.name)
+        if problem is not None:
+            field, why = problem
+            shown = f"{recipient.address!r} " if field == "address" else ""
+            raise Refused(f"recipients[{index}].{field}: {shown}{why}")
         if data.individual and recipient.type != RecipientType.TO:
             continue  # individual sends ignore CC and BCC
         key = normalise_address(address)
@@ -150,15 +186,17 @@ def _check_content(data: MailRequestIn, sender_address: str, sender_name: str, t
 def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
            requester_ip: str | None = None, user_id: int | None = None,
            api_key: ApiKey | None = None,
-           idempotency_key: str | None = None) -> Accepted:
-    """Check and store a send request; raise Refused with a clear message if it breaks a rule."""
+           idempotency_key: str | None = None,
+           checked: CheckedRecipients | None = None) -> Accepted:
+    """Check and store a send request; raise Refused with a clear message if it breaks a rule.
+    `checked` recipients (individual sends only) stand for data.recipients."""
     now = timezone.now()
     template = _template(project, data.templateSid)
     sender_address = (data.senderAddress or (template.sender_address if template else "")).strip()
     sender_name = data.senderName if data.senderName is not None else (
         template.sender_name if template else "")
     title = data.title if data.title is not None else (template.title if template else "")
-    body = data.body if data.body is not None else (template.body if template else "")
+    body = data.body if data.body is not None else _template_body(template)
     if data.advertising and not title.startswith(ADVERTISING_PREFIX):
         title = f"{ADVERTISING_PREFIX} {title}" if title else title
     _check_content(data, sender_address, sender_name or "", title, body)
@@ -168,8 +206,11 @@ def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
         raise Refused(f"attachFileIds: {problem}") from None
     reservation = _reservation(data, project, now)
 
-    if data.recipients is not None and data.recipientGroupFilter is not None:
+    given = [data.recipients is not None, data.recipientGroupFilter is not None,
+             checked is not None]
+    if sum(given) > 1:
         raise Refused("recipients, recipientGroupFilter: give one or the other, not both")
+    payload = checked.payload if checked is not None else b""
     group_filter = None
     if data.recipientGroupFilter is not None:
         names = list(dict.fromkeys(g.strip() for g in data.recipientGroupFilter.groups))
@@ -177,12 +218,17 @@ def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
         if unknown:
             raise Refused(f"recipientGroupFilter.groups: no recipient group named {unknown[0]!r}")
         group_filter = {"andFilter": data.recipientGroupFilter.andFilter, "groups": names}
-        recipients: list[dict] = []
+        payload = SendRequest.encode_payload([])
         count = combine_groups(project, names, and_filter=group_filter["andFilter"]).count()
         if count == 0:
             raise Refused("recipientGroupFilter: the combination of these groups is empty")
+    elif checked is not None:
+        if not data.individual or not checked.count:
+            raise Refused("recipients: at least one recipient of type R is needed")
+        count = checked.count
     elif data.recipients:
         recipients = _recipients(data)
+        payload = SendRequest.encode_payload(recipients)
         count = len(recipients)
     else:
         raise Refused("recipients: required unless recipientGroupFilter is given")
@@ -199,17 +245,17 @@ def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
         attach_file_ids=[a.file_id for a in attachments],
         reservation_at=reservation, created=now, recipient_count=count,
     )
-    return _store(send_request, recipients, count, idempotency_key)
+    return _store(send_request, payload, count, idempotency_key)
 
 
-def _store(send_request: SendRequest, recipients: list[dict], count: int,
+def _store(send_request: SendRequest, payload: bytes, count: int,
            idempotency_key: str | None) -> Accepted:
     """Save the request and its recipients in one transaction; the request ID is the accepting
     time to the microsecond, drawn again in the rare case another request took it."""
     for attempt in range(5):
         send_request.request_id = SendRequest.new_request_id(send_request.created)
         try:
-            return _store_once(send_request, recipients, count, idempotency_key)
+            return _store_once(send_request, payload, count, idempotency_key)
         except IntegrityError:
             taken = SendRequest.objects.filter(request_id=send_request.request_id).exists()
             if not taken or attempt == 4:
@@ -219,10 +265,10 @@ def _store(send_request: SendRequest, recipients: list[dict], count: int,
     raise AssertionError("unreachable")
 
 
-def _store_once(send_request: SendRequest, recipients: list[dict], count: int,
+def _store_once(send_request: SendRequest, payload: bytes, count: int,
                 idempotency_key: str | None) -> Accepted:
     project = send_request.project
-    send_request.payload = SendRequest.encode_payload(recipients)
+    send_request.payload = payload
     send_request.counted_recipients = count
     accepted = Accepted(send_request, count)
     if not idempotency_key:

@@ -14,7 +14,8 @@ class MailerConfig(AppConfig):
         from mailer import demo
 
         register(demo.fill)
-        add_entry(Entry("mails", _("Mailing list"), "mailer:mailing_list", "mail", order=10))
+        add_entry(Entry("mails", _("Mailing list"), "mailer:mailing_list", "mail", order=10,
+                        active=frozenset({"mailer:compose"})))
         add_entry(Entry("templates", _("Manage templates"), "mailer:templates", "template",
                         order=20, active=frozenset({"mailer:new_template",
                                                     "mailer:edit_template",

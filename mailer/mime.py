@@ -13,7 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from html import unescape
+from html import escape, unescape
 
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
@@ -184,3 +184,8 @@ def html_to_text(html: str) -> str:
     if "<" not in html:
         return unescape(html)
     return get_text(html, _TEXT_CONFIG).strip() + "\n"
+
+
+def text_as_html(text: str) -> str:
+    """A body written as plain text (TEXT), as the HTML that is sent: a paragraph a line."""
+    return "".join(f"<p>{escape(line) or '&nbsp;'}</p>" for line in text.splitlines())

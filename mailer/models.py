@@ -218,6 +218,33 @@ class TemplateImport(Job):
         return self.file_name or f"template import {self.pk}"
 
 
+class BulkSendFile(Job):
+    """The composer's "Send bulk mails via file upload": an uploaded input template read and
+    checked in the background, row by row; once clean, its recipients (with their tag values)
+    are what the send takes."""
+
+    TASK = "mailer.check_bulk_send_file"
+    END_FIELDS = {"content": None}
+    STATUS_LABELS = {JobStatus.RUNNING: _("Checking"), JobStatus.DONE: _("Checked")}
+    FAILURE_MESSAGE = _("The file could not be read. Try again.")
+
+    project = models.ForeignKey(Project, models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     blank=True, related_name="+")
+    content = models.BinaryField(null=True, blank=True)  # the upload until it is read
+    columns = models.JSONField(default=list)  # the tag columns the file has
+    rows = models.PositiveIntegerField(default=0)  # the recipients of a clean file
+    problems = models.JSONField(default=list)  # the first [row, column, message] of a refused one
+    # The recipients of a clean file, as SendRequest.payload stores them (zlib JSON).
+    recipients = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name or f"bulk send file {self.pk}"
+
+
 class SendRequestQuerySet(models.QuerySet):
     def from_sender(self, address: str) -> SendRequestQuerySet:
         """Case-insensitively, through the (project, lower(sender_address)) index."""

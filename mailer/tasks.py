@@ -6,8 +6,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from console import jobs
-from mailer import chores, delivery, preparation, template_library
-from mailer.models import SendRequest, Status, TemplateExport, TemplateImport
+from mailer import bulk_file, chores, delivery, preparation, template_library
+from mailer.models import BulkSendFile, SendRequest, Status, TemplateExport, TemplateImport
 
 
 @shared_task(name=preparation.PREPARE_TASK)
@@ -39,8 +39,15 @@ def run_template_import(*, job_id: int) -> None:
     template_library.run_import(job_id)
 
 
-@shared_task(name="mailer.sweep_template_jobs")
-def sweep_template_jobs() -> None:
-    """Template exports and imports on the job kit: retried, failed, nudged, expired."""
+@shared_task(name=BulkSendFile.TASK)
+def check_bulk_send_file(*, job_id: int) -> None:
+    bulk_file.check(job_id)
+
+
+@shared_task(name="mailer.sweep_jobs")
+def sweep_jobs() -> None:
+    """The mailer's jobs on the job kit (template exports and imports, bulk-send files):
+    retried, failed, nudged, expired."""
     jobs.sweep(TemplateExport)
     jobs.sweep(TemplateImport)
+    jobs.sweep(BulkSendFile)

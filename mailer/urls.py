@@ -1,11 +1,25 @@
 from django.urls import path
 
-from mailer.views import mailing_list, settings, suppression, templates
+from mailer.views import composer, mailing_list, settings, suppression, templates
 
 app_name = "mailer"
 
 urlpatterns = [
     path("mails/", mailing_list.mailing_list, name="mailing_list"),
+    path("requests/<str:request_id>/send/", mailing_list.send_now, name="send_now"),
+    path("requests/<str:request_id>/cancel/", mailing_list.cancel, name="cancel_request"),
+    path("send/", composer.compose, name="compose"),
+    path("send/count/<str:field>/", composer.byte_count, name="compose_byte_count"),
+    path("send/check/<str:field>/", composer.check_addresses, name="compose_check_addresses"),
+    path("send/bulk-input/<str:field>/", composer.bulk_input, name="compose_bulk_input"),
+    path("send/group-count/", composer.group_count, name="compose_group_count"),
+    path("send/files/", composer.add_files, name="compose_add_files"),
+    path("send/files/<str:file_id>/remove/", composer.remove_file, name="compose_remove_file"),
+    path("send/input-template/", composer.input_template, name="compose_input_template"),
+    path("send/bulk-file/", composer.upload_bulk_file, name="compose_bulk_file"),
+    path("send/bulk-file/<int:pk>/", composer.bulk_file_status, name="compose_bulk_file_status"),
+    path("send/precautions/", composer.precautions, name="compose_precautions"),
+    path("send/preview/", composer.preview, name="compose_preview"),
     path("templates/", templates.templates, name="templates"),
     path("templates/new/", templates.new_template, name="new_template"),
     path("templates/preview/", templates.preview, name="template_preview"),

@@ -4,19 +4,24 @@ progress of those still sending."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from console.access import project_view
+from console.access import Role, project_view
 from console.paging import page_of
 from console.partials import page_or_fragment
+from mailer import lifecycle
 from mailer.models import Mail, SendRequest, Status, Tool
+from mailer.rules import Refused
 
 PAGE_SIZE = 20
 STATUS_BADGES = {Status.SENT: "ok", Status.FAILED: "bad", Status.PARTIALLY_FAILED: "warn",
@@ -72,8 +77,36 @@ def mailing_list(request: HttpRequest) -> HttpResponse:
         row.progress = progress.get(row.pk)
         row.late = _duration(row.late_by) if row.late_by else ""
     context = {
-        "form": form, **page.context(), "sending": bool(progress),
+        "form": form, **page.context(),
+        "sending": any(row.status in (Status.PREPARING, Status.SENDING) for row in shown),
+        "can_send": request.membership.allows(Role.SENDER),
         "any_request": shown or SendRequest.objects.filter(project=request.project).exists(),
     }
     return render(request, page_or_fragment(request, "mailer/mailing_list.html", "request-list"),
                   context)
+
+
+def _act(request: HttpRequest, request_id: str, action, done: str) -> HttpResponse:
+    """Send now or cancel from the list; the list comes back showing that request."""
+    send_request = get_object_or_404(SendRequest, project=request.project, request_id=request_id)
+    try:
+        action(send_request)
+    except Refused as refused:
+        messages.error(request, str(refused).capitalize())
+    else:
+        messages.success(request, done % {"id": request_id})
+    url = reverse("mailer:mailing_list", kwargs={"project": request.project.slug})
+    return redirect(f"{url}?{urlencode({'request_id': request_id})}")
+
+
+@project_view(Role.SENDER)
+@require_POST
+def send_now(request: HttpRequest, request_id: str) -> HttpResponse:
+    """[Send now] of a request that is Ready (reviewed, or scheduled)."""
+    return _act(request, request_id, lifecycle.send_now, _("Request %(id)s is being sent."))
+
+
+@project_view(Role.SENDER)
+@require_POST
+def cancel(request: HttpRequest, request_id: str) -> HttpResponse:
+    return _act(request, request_id, lifecycle.cancel, _("Request %(id)s was cancelled."))

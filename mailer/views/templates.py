@@ -5,7 +5,6 @@ mailer/template_library.py, as the API's do."""
 
 from __future__ import annotations
 
-from html import escape
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,8 +20,8 @@ from console import jobs
 from console.access import Role, project_view
 from console.paging import page_of
 from console.partials import page_or_fragment
-from console.sanitize import clean_html
 from mailer import template_library as library
+from mailer.bodies import preview_document, switch_body
 from mailer.forms import (
     CategoryForm,
     MoveForm,
@@ -30,7 +29,6 @@ from mailer.forms import (
     TemplateImportForm,
     TemplateSearchForm,
 )
-from mailer.mime import html_to_text
 from mailer.models import BodyType, Template, TemplateCategory, TemplateExport, TemplateImport
 from mailer.rules import Refused
 
@@ -95,18 +93,6 @@ def _form_page(request: HttpRequest, form: TemplateForm, template: Template | No
                   {"form": form, "template": template})
 
 
-def _switch_body(data, new_type: str) -> dict:
-    """The form's values with the body carried over to another body type."""
-    data = data.copy()
-    old_type, body = data.get("body_type_was") or BodyType.EDITOR, data.get("body", "")
-    if new_type == BodyType.TEXT and old_type != BodyType.TEXT:
-        body = html_to_text(body).strip()
-    elif new_type != BodyType.TEXT and old_type == BodyType.TEXT:
-        body = "".join(f"<p>{escape(line)}</p>" for line in body.splitlines() if line.strip())
-    data["body"], data["body_type"] = body, new_type
-    return data
-
-
 def _save(request: HttpRequest, form: TemplateForm, template: Template | None):
     category = library.category_of(request.project, int(form.cleaned_data["category"]))
     fields = form.fields_checked
@@ -120,7 +106,7 @@ def _save(request: HttpRequest, form: TemplateForm, template: Template | None):
 
 def _edit(request: HttpRequest, template: Template | None) -> HttpResponse:
     if request.method == "POST" and "switch_body_type" in request.POST:
-        data = _switch_body(request.POST, request.POST.get("body_type", BodyType.EDITOR))
+        data = switch_body(request.POST, request.POST.get("body_type", BodyType.EDITOR))
         return _form_page(request, TemplateForm(project=request.project, initial=data),
                           template)
     form = TemplateForm(request.POST or None, project=request.project, initial=_initial(
@@ -161,15 +147,6 @@ def edit_template(request: HttpRequest, pk: int) -> HttpResponse:
     if template.deleted is not None:
         raise Http404("The template is deleted")
     return _edit(request, template)
-
-
-def preview_document(body: str, body_type: str) -> str:
-    """The body as a recipient would see it, sanitised, for a sandboxed frame that loads nothing
-    from elsewhere (no remote image tells a sender the preview was opened)."""
-    html = f"<pre>{escape(body)}</pre>" if body_type == BodyType.TEXT else clean_html(body)
-    return ('<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
-            "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
-            f"<body style=\"font-family: sans-serif\">{html}</body>")
 
 
 @project_view()

@@ -19,6 +19,7 @@ ARTIFACTS = Path(os.environ.get(
 
 # Real Celery workers for what the screens leave to the background (imports, exports).
 worker_factory = integration.worker_factory
+beat_factory = integration.beat_factory
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test around it
 # are still synchronous.

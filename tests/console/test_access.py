@@ -11,7 +11,7 @@ from console.models import Membership
 
 # Values for the URL parameters other than the project.
 SAMPLE_KWARGS = {"pk": 1, "index": 0, "sid": 1, "request_id": "1", "mail_id": "1", "kind": "export",
-                 "token": "1:x"}
+                 "token": "1:x", "field": "title", "file_id": "1"}
 # Pages for mail recipients, authorised by the signed token in their URL rather than a session:
 # RFC 8058 one-click unsubscribe POSTs come from mail clients, without a CSRF token.
 TOKEN_URLS = {"u/<str:token>/"}
