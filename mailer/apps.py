@@ -11,11 +11,13 @@ class MailerConfig(AppConfig):
     def ready(self) -> None:
         from console.demo import register
         from console.navigation import Entry, SettingsTab, add_entry, add_settings_tab
-        from mailer import demo
+        from mailer import demo, exporters
 
         register(demo.fill)
+        exporters.register()
         add_entry(Entry("mails", _("Mailing list"), "mailer:mailing_list", "mail", order=10,
-                        active=frozenset({"mailer:compose"})))
+                        active=frozenset({"mailer:compose", "mailer:request_mails",
+                                                  "mailer:mail_content"})))
         add_entry(Entry("templates", _("Manage templates"), "mailer:templates", "template",
                         order=20, active=frozenset({"mailer:new_template",
                                                     "mailer:edit_template",

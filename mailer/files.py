@@ -116,7 +116,8 @@ def attachments_for(project: Project, file_ids: list[str]) -> list[AttachmentFil
     together they pass 20 MB."""
     wanted = list(dict.fromkeys(file_ids))
     found = {f.file_id: f for f in AttachmentFile.objects.filter(project=project,
-                                                                  file_id__in=wanted)}
+                                                                  file_id__in=wanted)
+             .exclude(path="")}
     unknown = [file_id for file_id in wanted if file_id not in found]
     if unknown:
         raise ValueError(f"unknown file ID {unknown[0]!r}")
@@ -136,15 +137,21 @@ UNUSED_FILES_KEPT = timedelta(days=7)
 
 
 def forget_unused(now: datetime) -> int:
-    """Chore: delete uploads older than a week that no request waiting or sending still needs."""
+    """Chore: delete uploads older than a week that no request waiting or sending still needs.
+    The row stays, without its path, so the Mailing list still names the mail's attachments."""
     needed = set()
     for ids in SendRequest.objects.filter(status__in=OPEN_STATUSES).exclude(
             attach_file_ids=[]).values_list("attach_file_ids", flat=True):
         needed.update(ids)
     old = AttachmentFile.objects.filter(created__lt=now - UNUSED_FILES_KEPT).exclude(
-        file_id__in=needed)
+        file_id__in=needed).exclude(path="")
     rows = list(old)
     for attachment in rows:
         Path(attachment.path).unlink(missing_ok=True)
-    AttachmentFile.objects.filter(pk__in=[a.pk for a in rows]).delete()
+    AttachmentFile.objects.filter(pk__in=[a.pk for a in rows]).update(path="")
     return len(rows)
+
+
+def is_kept(attachment: AttachmentFile) -> bool:
+    """Whether the file's content is still stored (forget_unused drops it after a week)."""
+    return bool(attachment.path)

@@ -80,6 +80,28 @@ def cancel(send_request: SendRequest) -> int:
     return cancelled
 
 
+def cancel_scheduled_mail(mail: Mail) -> int:
+    """[Cancel scheduled send] of one mail of a scheduled request that is still waiting for its
+    time: the mail and its recipients are cancelled (and given back to the monthly limit); the
+    request goes out without it, or is cancelled when it was its last mail waiting."""
+    send_request = mail.send_request
+    if send_request.status != Status.READY or send_request.reservation_at is None:
+        raise Refused("only a mail of a scheduled request that is ready to send can have its "
+                      "scheduled send cancelled")
+    now = timezone.now()
+    with transaction.atomic():
+        if not Mail.objects.filter(pk=mail.pk, status=Status.READY).cancel():
+            raise Refused("the mail is no longer waiting for its scheduled time")
+        cancelled = Recipient.objects.filter(mail_id=mail.pk,
+                                             result_code__in=PENDING_CODES).update(
+            result_code=ResultCode.CANCELED_MAIL)
+        if not Mail.objects.filter(send_request_id=send_request.pk,
+                                   status=Status.READY).exists():
+            SendRequest.objects.filter(pk=send_request.pk).cancel(now)
+    give_back(send_request, cancelled)
+    return cancelled
+
+
 def cancel_waiting_mails(send_request_pk: int, now: datetime) -> int:
     """Cancel the mails of a cancelled request that no worker holds; their recipients that
     were not sent become CANCELED_MAIL. Returns the number of recipients cancelled."""

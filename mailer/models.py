@@ -500,6 +500,8 @@ class Recipient(models.Model):
     received_at = models.DateTimeField(null=True, blank=True)
     possible_duplicate = models.BooleanField(default=False)
     opened_at = models.DateTimeField(null=True, blank=True)  # the first open
+    # When this recipient used its mail's unsubscribe link (the first time).
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
     objects = RecipientQuerySet.as_manager()
 

@@ -6,6 +6,10 @@ app_name = "mailer"
 
 urlpatterns = [
     path("mails/", mailing_list.mailing_list, name="mailing_list"),
+    path("mails/requests/<str:request_id>/", mailing_list.request_mails, name="request_mails"),
+    path("mails/files/<str:file_id>/", mailing_list.attachment, name="mail_attachment"),
+    path("mails/<str:mail_id>/content/", mailing_list.view_content, name="mail_content"),
+    path("mails/<str:mail_id>/cancel/", mailing_list.cancel_mail, name="cancel_mail"),
     path("requests/<str:request_id>/send/", mailing_list.send_now, name="send_now"),
     path("requests/<str:request_id>/cancel/", mailing_list.cancel, name="cancel_request"),
     path("send/", composer.compose, name="compose"),

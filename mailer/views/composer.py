@@ -111,7 +111,8 @@ def _send(request: HttpRequest, form: ComposeForm) -> HttpResponse:
     messages.success(request, _("The mail was requested: request %(id)s, %(n)s recipients.")
                      % {"id": accepted.send_request.request_id, "n": f"{accepted.count:,}"})
     url = reverse("mailer:mailing_list", kwargs={"project": request.project.slug})
-    return redirect(f"{url}?{urlencode({'request_id': accepted.send_request.request_id})}")
+    request_id = accepted.send_request.request_id
+    return redirect(f"{url}?{urlencode({'request_id': request_id, 'open': request_id})}")
 
 
 @project_view(Role.SENDER)

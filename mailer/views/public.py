@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -34,6 +35,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             project=recipient.project, address=normalise_address(recipient.address),
             defaults={"send_request": recipient.send_request, "is_reg_by_manager": False},
         )
+        Recipient.objects.filter(pk=recipient.pk, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=timezone.now())
         return render(request, "mailer/unsubscribed.html", {"recipient": recipient})
     return render(request, "mailer/unsubscribe.html", {"recipient": recipient, "token": token})
 

@@ -336,7 +336,7 @@ def test_a_scheduled_send_and_review_and_send(page, composer, project, api, beat
     page.wait_for_selector(f"{row}[data-status=R]", timeout=30_000)
     assert not SandboxMessage.objects.filter(subject="Reviewed").exists()
     screenshot("review")
-    page.click(f"{row} button:has-text('Send now')")
+    page.click(f"{row} button:has-text('Send immediately')")
     page.wait_for_url(re.compile(r".*/mails/\?request_id=\d+"))
     assert _finished(reviewed).status == Status.SENT
     for address in ("boss@example.com", "team@example.com"):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import pytest
 
 from django.utils import timezone
 
 from mailer import chores
+from mailer.files import attachments_for
 from mailer.models import (
     AttachmentFile,
     IdempotencyKey,
@@ -101,6 +103,11 @@ def test_unused_uploads_are_forgotten_after_a_week(project, tmp_path):
     assert chores.forget_unused_files(timezone.now()) == 0
     assert chores.forget_unused_files(timezone.now() + timedelta(days=8)) == 1
     assert not path.exists()
+    # The mail still names it; it is no longer attachable.
+    assert AttachmentFile.objects.get(file_id="f").path == ""
+    assert chores.forget_unused_files(timezone.now() + timedelta(days=9)) == 0
+    with pytest.raises(ValueError, match="unknown file ID"):
+        attachments_for(project, ["f"])
 
 
 def test_idempotency_keys_are_forgotten_after_a_day(project):

@@ -84,12 +84,14 @@ def test_send_individually_is_accepted_as_a_console_request(sender_client, proje
     response = _send(sender_client, project, recipients="a@example.com;b@example.com\tc@x.org")
     created = SendRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"].endswith(f"/mails/?request_id={created.request_id}")
+    assert response["Location"].endswith(
+        f"/mails/?request_id={created.request_id}&open={created.request_id}")
     assert (created.tool, created.requester_ip, created.individual) == (
         Tool.CONSOLE, "198.51.100.7", True)
     assert created.recipient_count == 3 and created.requested_by_id == sender.pk
     listing = sender_client.get(response["Location"]).content.decode()
-    assert f'data-request="{created.request_id}"' in listing and 'class="selected"' in listing
+    assert f'data-request="{created.request_id}"' in listing and 'clickable selected' in listing
+    assert 'id="detail"' in listing
 
 
 def test_general_sends_one_mail_with_cc_and_bcc(sender_client, project, enqueued):
@@ -123,7 +125,7 @@ def test_review_and_send_waits_in_ready_and_is_sent_from_the_mailing_list(
     created.refresh_from_db()
     assert created.status == Status.READY and created.confirm_and_send
     listing = sender_client.get(f"/projects/{project.slug}/mails/").content.decode()
-    assert "Send now" in listing
+    assert ">Send immediately</button>" in listing
     response = sender_client.post(f"/projects/{project.slug}/requests/{created.request_id}/send/")
     assert response.status_code == 302
     created.refresh_from_db()
