@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-import pytest
 
+import pytest
 from django.utils import timezone
 
 from mailer import chores
