@@ -225,7 +225,12 @@ CELERY_BEAT_SCHEDULE = {
     "console-sweep-exports": {"task": "console.sweep_exports", "schedule": 60.0},
     "addressbook-sweep-imports": {"task": "addressbook.sweep_imports", "schedule": 60.0},
     "mailer-sweep-jobs": {"task": "mailer.sweep_jobs", "schedule": 60.0},
+    # Statistics read what landed since their watermark (stats/rollups.py): ≤ a minute behind.
+    "stats-advance-rollups": {"task": "stats.advance_rollups",
+                              "schedule": env.float("STATS_ROLLUP_SECONDS", default=10.0)},
 }
+# How long before now the rollups stop reading: longer than any of mailer's transactions.
+STATS_ROLLUP_MARGIN_SECONDS = env.float("STATS_ROLLUP_MARGIN_SECONDS", default=30.0)
 MAILER_PREPARE_STALL_SECONDS = env.float("MAILER_PREPARE_STALL_SECONDS", default=60.0)
 MAILER_LEASE_SECONDS = env.float("MAILER_LEASE_SECONDS", default=120.0)
 MAILER_CLAIM_SIZE = env.int("MAILER_CLAIM_SIZE", default=100)

@@ -111,7 +111,7 @@ def send_mail(connection: RelayConnection, renderer: RequestRenderer,
 
 RECIPIENT_RESULT_FIELDS = ["result_code", "last_attempt_code", "reply_code", "reply_text",
                            "attempts", "first_attempt_at", "received", "received_at",
-                           "possible_duplicate"]
+                           "possible_duplicate", "settled_at"]
 
 
 @dataclass
@@ -157,6 +157,7 @@ def _settle_mail(mail: ClaimedMail, outcomes: dict[int, Outcome], now: datetime,
             recipient.pk, code, outcome.code, outcome.reply_code,
             (outcome.reply_text or "")[:500], attempts, first, outcome.sent,
             now if outcome.sent else None, recipient.possible_duplicate or mail.redelivered,
+            None if code == ResultCode.RESENDING_MAIL else now,
         ))
     sent_at = now if any_sent else mail.sent_at
     if retrying:

@@ -94,7 +94,7 @@ def cancel_scheduled_mail(mail: Mail) -> int:
             raise Refused("the mail is no longer waiting for its scheduled time")
         cancelled = Recipient.objects.filter(mail_id=mail.pk,
                                              result_code__in=PENDING_CODES).update(
-            result_code=ResultCode.CANCELED_MAIL)
+            result_code=ResultCode.CANCELED_MAIL, settled_at=timezone.now())
         if not Mail.objects.filter(send_request_id=send_request.pk,
                                    status=Status.READY).exists():
             SendRequest.objects.filter(pk=send_request.pk).cancel(now)
@@ -113,7 +113,7 @@ def cancel_waiting_mails(send_request_pk: int, now: datetime) -> int:
         return 0
     cancelled = Recipient.objects.filter(mail_id__in=mail_ids,
                                          result_code__in=PENDING_CODES).update(
-        result_code=ResultCode.CANCELED_MAIL)
+        result_code=ResultCode.CANCELED_MAIL, settled_at=timezone.now())
     # A general mail that had reached some of its recipients before gets its own final status.
     mixed = set(Recipient.objects.filter(mail_id__in=mail_ids).exclude(
         result_code=ResultCode.CANCELED_MAIL).values_list("mail_id", flat=True))

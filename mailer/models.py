@@ -330,6 +330,7 @@ class SendRequest(models.Model):
     mail_count = models.PositiveIntegerField(default=0)  # requestCount
     # Recipients counted against the monthly limit when accepted (given back on cancel).
     counted_recipients = models.PositiveIntegerField(default=0)
+    counted_changed_at = models.DateTimeField(null=True, blank=True)  # the last give-back
     opened_count = models.PositiveIntegerField(default=0)  # first opens only
     # The recipients as accepted (zlib-compressed JSON) until preparation has made them rows:
     # in the request's own row, so accepting is one INSERT, and written far faster than jsonb.
@@ -349,6 +350,12 @@ class SendRequest(models.Model):
             models.Index(fields=["project", "tool", "-created"], name="request_project_tool"),
             models.Index(fields=["status"], name="request_open_status",
                          condition=Q(status__in=["P", "R", "I"])),
+            # What statistics read since their watermark (stats/rollups.py).
+            models.Index(fields=["project", "ready_at"], name="request_ready"),
+            models.Index(fields=["project", "cancelled_at"], name="request_cancelled",
+                         condition=Q(cancelled_at__isnull=False)),
+            models.Index(fields=["project", "counted_changed_at"], name="request_counted_changed",
+                         condition=Q(counted_changed_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -502,6 +509,8 @@ class Recipient(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)  # the first open
     # When this recipient used its mail's unsubscribe link (the first time).
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # When its result became final (a code that no longer changes): what statistics count from.
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     objects = RecipientQuerySet.as_manager()
 
@@ -513,6 +522,13 @@ class Recipient(models.Model):
             models.Index(fields=["project", "-requested_at"], name="recipient_project_date"),
             models.Index(F("project"), Lower("address"), F("requested_at").desc(),
                          name="recipient_project_address"),
+            # What statistics read since their watermark (stats/rollups.py).
+            models.Index(fields=["project", "settled_at"], name="recipient_settled",
+                         condition=Q(settled_at__isnull=False)),
+            models.Index(fields=["project", "opened_at"], name="recipient_opened",
+                         condition=Q(opened_at__isnull=False)),
+            models.Index(fields=["project", "unsubscribed_at"], name="recipient_unsubscribed",
+                         condition=Q(unsubscribed_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

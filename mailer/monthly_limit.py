@@ -54,7 +54,7 @@ def give_back(send_request: SendRequest, count: int) -> None:
         return
     give_back_count(send_request.project, count, send_request.created)
     SendRequest.objects.filter(pk=send_request.pk).update(
-        counted_recipients=F("counted_recipients") - count)
+        counted_recipients=F("counted_recipients") - count, counted_changed_at=timezone.now())
 
 
 def set_monthly_limit(project: Project, limit: int) -> None:

@@ -114,7 +114,7 @@ MAIL_FIELDS = ["id", "send_request", "seq", "status", "next_attempt_at", "lease_
                "redelivered"]
 RECIPIENT_FIELDS = ["project", "send_request", "mail", "requested_at", "address", "name", "type",
                     "parameters", "result_code", "last_attempt_code", "reply_text", "attempts",
-                    "received", "possible_duplicate"]
+                    "received", "possible_duplicate", "settled_at"]
 
 
 def _save_chunk(send_request: SendRequest, chunk: list[dict], next_seq: int, mail_status: str,
@@ -146,7 +146,7 @@ def _save_chunk(send_request: SendRequest, chunk: list[dict], next_seq: int, mai
                 send_request.project_id, send_request.pk, mail_id, send_request.created,
                 recipient["address"], recipient.get("name") or "", recipient["type"],
                 recipient.get("parameters"), settled.get(id(recipient), ""), "", "", 0, False,
-                False,
+                False, now if id(recipient) in settled else None,
             ))
     insert_rows(Mail, MAIL_FIELDS, mails)
     insert_rows(Recipient, RECIPIENT_FIELDS, recipients)

@@ -10,5 +10,8 @@ class StatsConfig(AppConfig):
 
     def ready(self) -> None:
         from console.navigation import Entry, add_entry
+        from stats import exporters
+
+        exporters.register()
 
         add_entry(Entry("statistics", _("Statistics"), "stats:statistics", "chart", order=40))

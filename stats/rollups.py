@@ -1,0 +1,172 @@
+"""Keeping the rollups current: each run reads what mailer wrote since the watermark — results
+that became final (Recipient.settled_at), first opens, unsubscribes, preparations that ended and
+the monthly-limit counts of requests accepted or given back — in set-based queries (GROUP BY
+per project, days in its time zone), adds it to the rollups and moves the watermark, all in one
+transaction, so each fact is counted exactly once.
+
+The window ends MARGIN before now: a transaction of mailer's that stamped its rows a moment ago
+may not have committed yet, and none lasts that long. `rebuild` empties the rollups and reads
+the whole history with the same queries.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Lower, StrIndex, Substr, TruncDate
+from django.utils import timezone
+
+from console.models import Project
+from mailer.models import Recipient, SendRequest
+from mailer.result_codes import ResultCode
+from stats.models import Basis, DailyCounts, DailyUsage, ResultCounts, Watermark
+
+MARGIN = timedelta(seconds=settings.STATS_ROLLUP_MARGIN_SECONDS)
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+WATERMARK = "rollups"
+# Final results that were never handed to a receiving server: not in sentCount (which is
+# "delivered plus bounced").
+NOT_SENT = frozenset({
+    ResultCode.CANCELED_MAIL, ResultCode.UNSUBSCRIBE_ADDRESS, ResultCode.SEND_BLOCK_ADDRESS,
+    ResultCode.CONTENT_HAS_TAG_FORM, ResultCode.MIME_MESSAGE_CREATE_FAIL, ResultCode.DKIM_FAIL,
+    ResultCode.EMPTY_BODY_CONTENT, ResultCode.UNSUPPORTED_ENCODING_ADDRESS,
+})
+
+
+@dataclass
+class Delta:
+    """What one run adds: counts by rollup key, and the days whose usage is recounted."""
+
+    daily: dict[tuple, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0] * 4))
+    results: dict[tuple, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0]))
+    usage_days: set[tuple[int, date]] = field(default_factory=set)
+
+    def add(self, project_id: int, basis: str, day: date | None, template: int | None,
+            index: int, n: int) -> None:
+        if day is not None and n:
+            self.daily[(project_id, basis, day, template or 0)][index] += n
+
+
+def _domain():
+    return Substr(Lower("address"), StrIndex("address", Value("@")) + 1)
+
+
+def _read(project: Project, start: datetime, end: datetime, delta: Delta) -> None:
+    zone = zoneinfo.ZoneInfo(project.time_zone)
+    recipients = Recipient.objects.filter(project=project)
+    request_day = TruncDate("requested_at", tzinfo=zone)
+    send_day = TruncDate("settled_at", tzinfo=zone)
+    template = F("send_request__template_id")
+    pk = project.pk
+
+    settled = (recipients.filter(settled_at__gte=start, settled_at__lt=end)
+               .values(request_day=request_day, send_day=send_day, tpl=template,
+                       domain=_domain(), code=F("result_code"))
+               .annotate(n=Count("id")))
+    for row in settled:
+        if row["code"] not in NOT_SENT:
+            delta.add(pk, Basis.REQUEST, row["request_day"], row["tpl"], 1, row["n"])
+            delta.add(pk, Basis.SEND, row["send_day"], row["tpl"], 1, row["n"])
+        delta.results[(pk, row["request_day"], row["domain"] or "", row["code"])][0] += row["n"]
+
+    for moment, index in (("opened_at", 2), ("unsubscribed_at", 3)):
+        for row in (recipients.filter(**{f"{moment}__gte": start, f"{moment}__lt": end})
+                    .values(request_day=request_day, send_day=send_day, tpl=template)
+                    .annotate(n=Count("id"))):
+            delta.add(pk, Basis.REQUEST, row["request_day"], row["tpl"], index, row["n"])
+            delta.add(pk, Basis.SEND, row["send_day"], row["tpl"], index, row["n"])
+
+    requests = SendRequest.objects.filter(project=project)
+    # requestCount: a request's recipients, once its preparation ended (or it was cancelled
+    # while preparing, with what it had saved).
+    ended = requests.filter(Q(ready_at__gte=start, ready_at__lt=end)
+                            | Q(ready_at__isnull=True, cancelled_at__gte=start,
+                                cancelled_at__lt=end))
+    for row in (ended.values(day=TruncDate("created", tzinfo=zone), tpl=F("template_id"))
+                .annotate(n=Sum("prepared_recipients"))):
+        delta.add(pk, Basis.REQUEST, row["day"], row["tpl"], 0, row["n"] or 0)
+
+    touched = requests.filter(Q(created__gte=start, created__lt=end)
+                              | Q(counted_changed_at__gte=start, counted_changed_at__lt=end))
+    delta.usage_days |= {(pk, day) for day in touched.annotate(
+        day=TruncDate("created", tzinfo=zone)).values_list("day", flat=True).distinct()}
+
+
+def _add(model, rows: dict[tuple, list[int]]) -> None:
+    """Add counts to the rollup rows of these keys (created when missing): one INSERT … ON
+    CONFLICT DO UPDATE, as PostgreSQL and SQLite both write it."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    key = [model._meta.get_field(name).column for name in model.KEY]
+    counts = list(model.COUNTS)
+    columns = ", ".join(f'"{c}"' for c in [*key, *counts])
+    updates = ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in counts)
+    items = list(rows.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 500):
+            batch = items[start:start + 500]
+            marks = ", ".join(["(" + ", ".join(["%s"] * (len(key) + len(counts))) + ")"]
+                              * len(batch))
+            params = [value for k, v in batch for value in (*k, *v)]
+            cursor.execute(
+                f'INSERT INTO "{table}" ({columns}) VALUES {marks} '  # noqa: S608
+                f'ON CONFLICT ({", ".join(key)}) DO UPDATE SET {updates}', params)
+
+
+def _recount_usage(days: set[tuple[int, date]]) -> None:
+    """The recipients counted against the limit on each day, summed again from its requests."""
+    by_project: dict[int, list[date]] = defaultdict(list)
+    for project_id, day in days:
+        by_project[project_id].append(day)
+    for project in Project.objects.filter(pk__in=by_project):
+        zone = zoneinfo.ZoneInfo(project.time_zone)
+        for day in by_project[project.pk]:
+            start = datetime.combine(day, time(), zone)
+            counted = SendRequest.objects.filter(
+                project=project, created__gte=start, created__lt=start + timedelta(days=1),
+            ).aggregate(n=Sum("counted_recipients"))["n"] or 0
+            DailyUsage.objects.update_or_create(project=project, day=day,
+                                                defaults={"counted": counted})
+
+
+def advance(now: datetime | None = None) -> dict[str, int]:
+    """Read what landed since the watermark up to MARGIN before now; what was added, counted."""
+    end = (now or timezone.now()) - MARGIN
+    with transaction.atomic():
+        mark, _created = Watermark.objects.select_for_update().get_or_create(
+            name=WATERMARK, defaults={"moment": EPOCH})
+        if end <= mark.moment:
+            return {"daily": 0, "results": 0, "usage_days": 0}
+        delta = Delta()
+        for project in Project.objects.all():
+            _read(project, mark.moment, end, delta)
+        _add(DailyCounts, delta.daily)
+        _add(ResultCounts, delta.results)
+        _recount_usage(delta.usage_days)
+        mark.moment = end
+        mark.save(update_fields=["moment"])
+    return {"daily": len(delta.daily), "results": len(delta.results),
+            "usage_days": len(delta.usage_days)}
+
+
+def rebuild(now: datetime | None = None) -> dict[str, int]:
+    """Every rollup again from the whole history (`manage.py rebuild_stats`)."""
+    with transaction.atomic():
+        DailyCounts.objects.all().delete()
+        ResultCounts.objects.all().delete()
+        DailyUsage.objects.all().delete()
+        Watermark.objects.filter(name=WATERMARK).delete()
+        return advance(now)
+
+
+def lag(now: datetime | None = None) -> timedelta | None:
+    """How far behind the rollups are (None before their first run)."""
+    moment = Watermark.objects.filter(name=WATERMARK).values_list("moment", flat=True).first()
+    return None if moment is None else (now or timezone.now()) - moment
