@@ -120,3 +120,26 @@ def refresh_statistics(*models_: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         for model in models_:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
+
+def add_counts(model: type[models.Model], key: Sequence[str], counts: Sequence[str],
+               rows: dict[tuple, Sequence[int]]) -> None:
+    """Add counts to the rows of these keys, created when missing: INSERT … ON CONFLICT DO
+    UPDATE SET n = n + excluded.n, which PostgreSQL and SQLite both take (the rollups of
+    stats/rollups.py; one statement per 500 keys instead of a read and a write per key)."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    key_columns = [f'"{field.column}"' for field in _columns(model, key)]
+    count_columns = [f'"{field.column}"' for field in _columns(model, counts)]
+    columns = ", ".join([*key_columns, *count_columns])
+    updates = ", ".join(f'{c} = "{table}".{c} + excluded.{c}' for c in count_columns)
+    mark = "(" + ", ".join(["%s"] * (len(key_columns) + len(count_columns))) + ")"
+    items = list(rows.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 500):
+            batch = items[start:start + 500]
+            cursor.execute(
+                f'INSERT INTO "{table}" ({columns}) VALUES {", ".join([mark] * len(batch))} '  # noqa: S608
+                f'ON CONFLICT ({", ".join(key_columns)}) DO UPDATE SET {updates}',
+                [value for k, v in batch for value in (*k, *v)])

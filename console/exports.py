@@ -1,6 +1,6 @@
 """The generic asynchronous Excel export: apps register exporters, console builds their files in
-the background on the job kit (console/jobs.py), lists them for 7 days, then expires them and
-deletes the files.
+the background on the job kit (console/jobs.py) with the streaming writer (console/xlsx.py),
+lists them for 7 days, then expires them and deletes the files.
 
 An exporter is a function (project, params) → rows: first the header row, then the data rows.
 console imports no app: the apps call register_exporter() from their AppConfig.ready().
@@ -17,10 +17,10 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from openpyxl import Workbook
 
 from console import jobs
 from console.models import Export, Project
+from console.xlsx import BOLD_STYLE, StreamingWorkbook
 
 Rows = Callable[[Project, dict], Iterable[Sequence[Any]]]
 
@@ -127,14 +127,14 @@ def _write(export: Export, found: Exporter, path, progress: jobs.Progress) -> in
     zone = zoneinfo.ZoneInfo(project.time_zone)
     total = found.total(project, params) if found.total else None
     progress(0, total, force=True)
-    workbook = Workbook(write_only=True)
+    workbook = StreamingWorkbook(path)
     rows = iter(found.rows(project, params))
     header = [neutralise(cell, zone) for cell in next(rows)]
     sheet, on_sheet, written = None, SHEET_ROWS, 0
     for row in rows:
         if on_sheet >= SHEET_ROWS:
-            sheet = workbook.create_sheet(_sheet_title(found.label, len(workbook.worksheets)))
-            sheet.append(header)
+            sheet = workbook.add_sheet(_sheet_title(found.label, len(workbook.sheets)))
+            sheet.append(header, BOLD_STYLE)
             on_sheet = 1
         sheet.append([neutralise(cell, zone) for cell in row])
         on_sheet += 1
@@ -142,8 +142,8 @@ def _write(export: Export, found: Exporter, path, progress: jobs.Progress) -> in
         if written % PROGRESS_EVERY == 0:
             progress(written)
     if sheet is None:  # no data rows: the header alone
-        workbook.create_sheet(_sheet_title(found.label, 0)).append(header)
-    workbook.save(path)
+        workbook.add_sheet(_sheet_title(found.label, 0)).append(header, BOLD_STYLE)
+    workbook.close()
     return written
 
 

@@ -26,7 +26,7 @@ class DailyCounts(models.Model):
     opened = models.BigIntegerField(default=0)
     unsubscribed = models.BigIntegerField(default=0)
 
-    KEY = ("project_id", "basis", "day", "template_id")
+    KEY = ("project", "basis", "day", "template_id")
     COUNTS = ("requested", "sent", "opened", "unsubscribed")
 
     class Meta:
@@ -48,7 +48,7 @@ class ResultCounts(models.Model):
     result_code = models.CharField(max_length=32)
     count = models.BigIntegerField(default=0)
 
-    KEY = ("project_id", "day", "domain", "result_code")
+    KEY = ("project", "day", "domain", "result_code")
     COUNTS = ("count",)
 
     class Meta:

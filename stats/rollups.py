@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Lower, StrIndex, Substr, TruncDate
 from django.utils import timezone
 
+from console.bulk import add_counts
 from console.models import Project
 from mailer.models import Recipient, SendRequest
 from mailer.result_codes import ResultCode
@@ -98,28 +99,6 @@ def _read(project: Project, start: datetime, end: datetime, delta: Delta) -> Non
         day=TruncDate("created", tzinfo=zone)).values_list("day", flat=True).distinct()}
 
 
-def _add(model, rows: dict[tuple, list[int]]) -> None:
-    """Add counts to the rollup rows of these keys (created when missing): one INSERT … ON
-    CONFLICT DO UPDATE, as PostgreSQL and SQLite both write it."""
-    if not rows:
-        return
-    table = model._meta.db_table
-    key = [model._meta.get_field(name).column for name in model.KEY]
-    counts = list(model.COUNTS)
-    columns = ", ".join(f'"{c}"' for c in [*key, *counts])
-    updates = ", ".join(f'"{c}" = "{table}"."{c}" + excluded."{c}"' for c in counts)
-    items = list(rows.items())
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), 500):
-            batch = items[start:start + 500]
-            marks = ", ".join(["(" + ", ".join(["%s"] * (len(key) + len(counts))) + ")"]
-                              * len(batch))
-            params = [value for k, v in batch for value in (*k, *v)]
-            cursor.execute(
-                f'INSERT INTO "{table}" ({columns}) VALUES {marks} '  # noqa: S608
-                f'ON CONFLICT ({", ".join(key)}) DO UPDATE SET {updates}', params)
-
-
 def _recount_usage(days: set[tuple[int, date]]) -> None:
     """The recipients counted against the limit on each day, summed again from its requests."""
     by_project: dict[int, list[date]] = defaultdict(list)
@@ -147,8 +126,8 @@ def advance(now: datetime | None = None) -> dict[str, int]:
         delta = Delta()
         for project in Project.objects.all():
             _read(project, mark.moment, end, delta)
-        _add(DailyCounts, delta.daily)
-        _add(ResultCounts, delta.results)
+        add_counts(DailyCounts, DailyCounts.KEY, DailyCounts.COUNTS, delta.daily)
+        add_counts(ResultCounts, ResultCounts.KEY, ResultCounts.COUNTS, delta.results)
         _recount_usage(delta.usage_days)
         mark.moment = end
         mark.save(update_fields=["moment"])
