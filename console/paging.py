@@ -67,8 +67,10 @@ def keyset_page(queryset: QuerySet, field: str, size: int, *, after: Cursor | No
     """The rows older than `after` (or, with `before`, the page just newer than it), newest
     first by (`field`, pk)."""
     if before is not None:
-        newer = queryset.filter(Q(**{f"{field}__gt": before.moment})
-                                | Q(**{field: before.moment, "pk__gt": before.pk}))
+        # The redundant bound lets the index range start at the cursor (PostgreSQL does not
+        # read an OR of the two conditions as one).
+        newer = queryset.filter(**{f"{field}__gte": before.moment}).filter(
+            Q(**{f"{field}__gt": before.moment}) | Q(**{field: before.moment, "pk__gt": before.pk}))
         found = list(newer.order_by(field, "pk")[:size + 1])
         rows = found[:size][::-1]
         more_newer = len(found) > size
@@ -76,8 +78,8 @@ def keyset_page(queryset: QuerySet, field: str, size: int, *, after: Cursor | No
                           _cursor(rows[0], field) if rows and more_newer else None)
     older = queryset
     if after is not None:
-        older = queryset.filter(Q(**{f"{field}__lt": after.moment})
-                                | Q(**{field: after.moment, "pk__lt": after.pk}))
+        older = queryset.filter(**{f"{field}__lte": after.moment}).filter(
+            Q(**{f"{field}__lt": after.moment}) | Q(**{field: after.moment, "pk__lt": after.pk}))
     found = list(older.order_by(f"-{field}", "-pk")[:size + 1])
     rows = found[:size]
     return KeysetPage(rows, _cursor(rows[-1], field) if len(found) > size else None,

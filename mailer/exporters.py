@@ -55,8 +55,10 @@ def _chunks(queryset, field: str, columns: tuple[str, ...]) -> Iterator[tuple]:
     while True:
         page = queryset
         if last is not None:
-            page = page.filter(Q(**{f"{field}__lt": last[1]})
-                               | Q(**{field: last[1], "pk__lt": last[0]}))
+            # The redundant bound makes the index range start at the last row (an OR alone is a
+            # filter, and each chunk would read all the rows before it again).
+            page = page.filter(**{f"{field}__lte": last[1]}).filter(
+                Q(**{f"{field}__lt": last[1]}) | Q(**{field: last[1], "pk__lt": last[0]}))
         chunk = list(page.order_by(f"-{field}", "-pk").values_list(*columns)[:CHUNK])
         if not chunk:
             return
