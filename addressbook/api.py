@@ -10,6 +10,8 @@ from typing import Annotated
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 from ninja.responses import Status as Answer
 from pydantic import StrictStr
@@ -26,8 +28,8 @@ router = Router(tags=["address book"])
 # One request registers or deletes at most this many addresses (a send's own limit).
 MAX_ADDRESSES = 100_000
 MAX_GROUPS = 1_000
-GROUP_NAME_MESSAGE = ("1 to 100 characters of Hangul, letters, digits, periods (.), "
-                      "underscores (_) and hyphens (-)")
+GROUP_NAME_MESSAGE = gettext_lazy("1 to 100 characters of Hangul, letters, digits, periods (.), "
+                                  "underscores (_) and hyphens (-)")
 
 
 class AddressBookResponse(Schema):
@@ -84,21 +86,23 @@ def _checked(addresses: list[str], field: str) -> list[str]:
     addresses = [part for item in addresses for part in item.split(",") if part.strip()]
     for index, address in enumerate(addresses):
         if not is_valid_address(address.strip()):
-            raise ApiError(400, f"{field}[{index}]: {address[:100]!r} is not a valid mail "
-                                "address")
+            raise ApiError(400, f"{field}[{index}]: "
+                           + _("%(address)s is not a valid mail address")
+                           % {"address": repr(address[:100])})
     return list(dict.fromkeys(normalise_address(a) for a in addresses))
 
 
 def _count_limit(total: int) -> None:
     if total > MAX_ADDRESSES:
-        raise ApiError(400, f"emailAddresses: at most {MAX_ADDRESSES:,} in one request, "
-                            f"not {total:,}")
+        raise ApiError(400, "emailAddresses: " + _("at most %(max)s in one request, not %(n)s")
+                       % {"max": f"{MAX_ADDRESSES:,}", "n": f"{total:,}"})
 
 
 def _group(project: Project, name: str | None) -> RecipientGroup:
     group = RecipientGroup.objects.filter(project=project, name=(name or "").strip()).first()
     if group is None:
-        raise NotFound(f"groupName: no recipient group named {name!r}")
+        raise NotFound("groupName: " + _("no recipient group named %(name)s")
+                       % {"name": repr(name)})
     return group
 
 

@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from console.models import Membership, Profile
 
@@ -43,6 +43,9 @@ def project_view(role: str = Role.VIEWER) -> Callable:
             request.project = membership.project
             request.membership = membership
             profile: Profile | None = getattr(request, "profile", None)
+            if not (profile and profile.language) and membership.project.language:
+                translation.activate(membership.project.language)
+                request.LANGUAGE_CODE = translation.get_language()
             if not (profile and profile.time_zone):
                 timezone.activate(zoneinfo.ZoneInfo(membership.project.time_zone))
             if profile and profile.last_project_id != membership.project_id:

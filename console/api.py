@@ -24,6 +24,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
@@ -60,8 +61,8 @@ class ApiError(Exception):
 
 
 class NotFound(ApiError):
-    def __init__(self, message: str = "The resource was not found") -> None:
-        super().__init__(400, message, "77103")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(400, message or _("The resource was not found"), "77103")
 
 
 def error_response(status: int, message: str, code: str | None = None) -> JsonResponse:
@@ -138,22 +139,24 @@ def authenticate(request: HttpRequest, now_ms: int | None = None) -> ApiCaller:
         if not value
     ]
     if missing:
-        raise SignatureError(f"Missing header: {', '.join(missing)}")
+        raise SignatureError(_("Missing header: %(headers)s") % {"headers": ", ".join(missing)})
     if not timestamp.isdigit():
-        raise SignatureError(f"{TIMESTAMP_HEADER} must be epoch milliseconds")
+        raise SignatureError(_("%(header)s must be epoch milliseconds")
+                             % {"header": TIMESTAMP_HEADER})
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     if abs(now_ms - int(timestamp)) > WINDOW_MS:
-        raise SignatureError("The timestamp is more than 5 minutes away from the server time")
+        raise SignatureError(_("The timestamp is more than %(n)d minutes away from the server "
+                               "time") % {"n": WINDOW_MS // 60_000})
 
     row = _find_key(access_key)
     if row is None:
-        raise SignatureError("Unknown access key")
+        raise SignatureError(_("Unknown access key"))
     key, project, role, user_active = row
     if key.revoked is not None:
-        raise SignatureError("The access key has been revoked")
+        raise SignatureError(_("The access key has been revoked"))
     secret = key.secret
     if secret is None:
-        raise SignatureError("The access key can no longer be verified; issue a new one")
+        raise SignatureError(_("The access key can no longer be verified; issue a new one"))
     # Clients sign the path and query as they send them; some sign them before percent-encoding
     # non-ASCII characters (groupName=20대): either form is the same request.
     raw = raw_path_with_query(request)
@@ -161,9 +164,9 @@ def authenticate(request: HttpRequest, now_ms: int | None = None) -> ApiCaller:
     if not any(hmac.compare_digest(sign(request.method or "GET", path, timestamp, access_key,
                                         secret).encode(), signature.encode())
                for path in sorted(signed)):
-        raise SignatureError("The signature does not match")
+        raise SignatureError(_("The signature does not match"))
     if role is None or not user_active:
-        raise SignatureError("The key's owner is no longer a member of the project")
+        raise SignatureError(_("The key's owner is no longer a member of the project"))
     membership = Membership(project=project, user_id=key.user_id, role=role)
 
     now = timezone.now()
@@ -207,11 +210,13 @@ class SignatureV2(AuthBase):
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and _has_body(request):
             media_type = _media_type(request)
             if self.multipart and media_type != "multipart/form-data":
-                raise ApiError(415, "Send the files as multipart/form-data")
+                raise ApiError(415, _("Send the files as %(type)s")
+                               % {"type": "multipart/form-data"})
             if not self.multipart and not (media_type == "application/json"
                                            or media_type.endswith("+json")):
-                raise ApiError(415, f"Unsupported media type {media_type or '(none)'}; "
-                                    "send application/json")
+                raise ApiError(415, _("Unsupported media type %(given)s; send %(type)s")
+                               % {"given": media_type or _("(none)"),
+                                  "type": "application/json"})
         return who
 
 
@@ -219,8 +224,8 @@ def caller(request: HttpRequest, role: str = Membership.Role.VIEWER) -> ApiCalle
     """The authenticated caller, refused with 403 77201 if its role is below `role`."""
     who: ApiCaller = request.auth  # type: ignore[attr-defined]
     if not who.membership.allows(role):
-        raise ApiError(403, f"The key's owner has the {who.membership.role} role; "
-                            f"this needs {role}")
+        raise ApiError(403, _("The key's owner has the %(role)s role; this needs %(needed)s")
+                       % {"role": who.membership.role, "needed": role})
     return who
 
 
@@ -229,10 +234,11 @@ def _describe_validation_error(errors: list[dict[str, Any]]) -> str:
     for error in errors[:5]:
         loc = [str(p) for p in error.get("loc", ())
                if p not in ("body", "query", "path", "payload")]
-        field = ".".join(loc) or "request"
-        message = error.get("msg", "is not valid")
+        field = ".".join(loc) or "request"  # a field name, like the others: not translated
+        # pydantic's own messages ("msg") are English only; Outbound's are translated.
+        message = error.get("msg") or _("is not valid")
         if error.get("type") == "string_pattern_mismatch" and "x00" in message:
-            message = "must not contain NUL characters"
+            message = _("must not contain NUL characters")
         messages.append(f"{field}: {message}")
     return "; ".join(messages)
 
@@ -343,11 +349,11 @@ def _signature_error(request: HttpRequest, exc: SignatureError) -> HttpResponse:
 
 
 def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return authentication_failed("Missing or invalid authentication headers")
+    return authentication_failed(_("Missing or invalid authentication headers"))
 
 
 def _authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
-    return error_response(403, "No permission")
+    return error_response(403, _("No permission"))
 
 
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
@@ -359,7 +365,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(400, "The resource was not found", "77103")
+    return error_response(400, _("The resource was not found"), "77103")
 
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -367,12 +373,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return error_response(413, "The request body is too large")
+    return error_response(413, _("The request body is too large"))
 
 
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path)
-    return error_response(500, "Internal server error")
+    return error_response(500, _("Internal server error"))
 
 
 # Shapes shared by the apps' endpoints: Spring pages, date objects, list parameters.
@@ -454,10 +460,13 @@ class SpringPagination(PaginationBase):
             prop, _comma, direction = value.partition(",")
             prop, direction = prop.strip(), (direction.strip() or "asc").lower()
             if prop not in self.sort_fields:
-                raise ApiError(400, f"sort: unknown property {prop!r}; use one of "
-                                    f"{', '.join(sorted(self.sort_fields))}")
+                allowed = ", ".join(sorted(self.sort_fields))
+                raise ApiError(400, "sort: " + _("unknown property %(given)s; use one of "
+                                                 "%(allowed)s")
+                               % {"given": repr(prop), "allowed": allowed})
             if direction not in ("asc", "desc"):
-                raise ApiError(400, "sort: the direction is asc or desc")
+                raise ApiError(400, "sort: " + _("the direction is %(asc)s or %(desc)s")
+                               % {"asc": "asc", "desc": "desc"})
             result.append((prop, direction.upper()))
         return result or self.default_sort
 

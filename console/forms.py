@@ -51,6 +51,11 @@ class ProjectForm(forms.ModelForm):
             "language": _("The default language of the members who have not chosen one."),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("As the browser says")),
+                                           *settings.LANGUAGES]
+
 
 class NewProjectForm(forms.ModelForm):
     class Meta:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_resolver
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from console.api import (
     MULTIPART_PREFIXES,
@@ -106,10 +107,11 @@ class ApiErrorMiddleware:
             if unsigned is not None:
                 return unsigned
         if response.status_code == 404:
-            return error_response(404, f"No API endpoint at {request.path}")
+            return error_response(404, _("No API endpoint at %(path)s") % {"path": request.path})
         if response.status_code == 405:
             allowed = response.get("Allow", "")
-            replaced = error_response(405, f"Method {request.method} is not allowed; use {allowed}")
+            replaced = error_response(405, _("Method %(method)s is not allowed; use %(allowed)s")
+                                      % {"method": request.method, "allowed": allowed})
             replaced["Allow"] = allowed
             return replaced
         return response
@@ -132,8 +134,9 @@ class ApiErrorMiddleware:
         multipart = request.path.rstrip("/").startswith(
             tuple(API_PREFIX.rstrip("/") + prefix for prefix in MULTIPART_PREFIXES))
         if multipart and int(length) > settings.API_MAX_UPLOAD_BYTES:
-            return error_response(413, "The upload is too large")
+            return error_response(413, _("The upload is too large"))
         if not multipart and int(length) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
-            return error_response(413, f"The request body is larger than {limit_mb} MB")
+            return error_response(413, _("The request body is larger than %(n)s MB")
+                                  % {"n": limit_mb})
         return None

@@ -36,8 +36,9 @@ class Project(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default=settings.TIME_ZONE)
+    # The language of members who have not chosen one ("": as each one's browser says).
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES, default=""
     )
     created = models.DateTimeField(_("created"), default=timezone.now)
 

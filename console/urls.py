@@ -37,6 +37,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/preferences/", accounts.preferences, name="preferences"),
+    path("accounts/language/", accounts.switch_language, name="switch_language"),
     path("health/", health.health, name="health"),
     path("projects/", projects.projects, name="projects"),
     path("projects/<slug:project>/", include(project_patterns)),

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from addressbook.addresses import is_valid_address, normalise_address
 from addressbook.combination import combine_groups, missing_groups
@@ -20,6 +21,7 @@ from mailer.mime import text_as_html
 from mailer.models import (
     BodyType,
     IdempotencyKey,
+    MailerSettings,
     RecipientType,
     SendRequest,
     Template,
@@ -39,6 +41,7 @@ from mailer.rules import (
     byte_length,
     check_reservation,
     parse_moment,
+    refused,
 )
 from mailer.schemas import MailRequestIn
 from mailer.substitution import METADATA_TAG, stringify
@@ -69,10 +72,10 @@ def _template(project: Project, sid: int | None) -> Template | None:
         return None
     template = Template.objects.filter(project=project, pk=sid, deleted=None).first()
     if template is None:
-        raise Refused(f"templateSid: there is no template {sid} in this project (or it was "
-                      "deleted)", code="77103")
+        raise refused("templateSid", _("there is no template %(sid)s in this project (or it "
+                                       "was deleted)") % {"sid": sid}, code="77103")
     if not template.is_use:
-        raise Refused(f"templateSid: template {sid} is not in use")
+        raise refused("templateSid", _("template %(sid)s is not in use") % {"sid": sid})
     return template
 
 
@@ -82,12 +85,19 @@ def _template_body(template: Template | None) -> str:
     return text_as_html(template.body) if template.body_type == BodyType.TEXT else template.body
 
 
-def recipient_problem(address: str, name: str | None) -> tuple[str, str] | None:
-    """What is wrong with one recipient, as (field, why), or None: the rule of every send."""
+def invalid_address(shown: str) -> str:
+    """"… is not a valid mail address", translated, the address as `shown`."""
+    return _("%(address)s is not a valid mail address") % {"address": shown}
+
+
+def recipient_problem(address: str, name: str | None,
+                      shown: str | None = None) -> tuple[str, str] | None:
+    """What is wrong with one recipient, as (field, why), or None: the rule of every send.
+    `why` is translated and, for the address, names it as `shown` (its repr by default)."""
     if not is_valid_address(address):
-        return "address", "is not a valid mail address"
+        return "address", invalid_address(repr(address) if shown is None else shown)
     if name is not None and len(name) > MAX_RECIPIENT_NAME_CHARS:
-        return "name", f"at most {MAX_RECIPIENT_NAME_CHARS} characters"
+        return "name", _("at most %(n)d characters") % {"n": MAX_RECIPIENT_NAME_CHARS}
     return None
 
 
@@ -112,11 +122,10 @@ def _recipients(data: MailRequestIn) -> list[dict]:
     counts = {"R": 0, "C": 0, "B": 0}
     for index, recipient in enumerate(data.recipients or []):
         address = recipient.address.strip()
-        problem = recipient_problem(address, recipient.name)
+        problem = recipient_problem(address, recipient.name, repr(recipient.address))
         if problem is not None:
             field, why = problem
-            shown = f"{recipient.address!r} " if field == "address" else ""
-            raise Refused(f"recipients[{index}].{field}: {shown}{why}")
+            raise refused(f"recipients[{index}].{field}", why)
         if data.individual and recipient.type != RecipientType.TO:
             continue  # individual sends ignore CC and BCC
         key = normalise_address(address)
@@ -137,50 +146,64 @@ def _recipients(data: MailRequestIn) -> list[dict]:
         result.append(row)
     if not data.individual:
         if counts["C"] > MAX_CC:
-            raise Refused(f"recipients: at most {MAX_CC} CC recipients (type C), "
-                          f"not {counts['C']}")
+            # "(type C)" and "(type B)" are placeholders: composer.field_of looks for them.
+            raise refused("recipients", _("at most %(n)d CC recipients %(type)s, not %(given)d")
+                          % {"n": MAX_CC, "type": "(type C)", "given": counts["C"]})
         if counts["B"] > MAX_BCC:
-            raise Refused(f"recipients: at most {MAX_BCC} BCC recipients (type B), "
-                          f"not {counts['B']}")
+            raise refused("recipients", _("at most %(n)d BCC recipients %(type)s, not "
+                                          "%(given)d")
+                          % {"n": MAX_BCC, "type": "(type B)", "given": counts["B"]})
     if counts["R"] == 0:
-        raise Refused("recipients: at least one recipient of type R is needed")
+        raise _no_recipient()
     return result
 
 
+def _no_recipient() -> Refused:
+    return refused("recipients", _("at least one recipient of type %(type)s is needed")
+                   % {"type": "R"})
+
+
 def _check_content(data: MailRequestIn, sender_address: str, sender_name: str, title: str,
-                   body: str) -> None:
+                   body: str, project: Project) -> None:
     missing = [name for name, value in (("senderAddress", sender_address), ("title", title),
                                         ("body", body)) if not value]
     if missing:
-        raise Refused(f"{', '.join(missing)}: required unless the template provides it")
+        raise refused(", ".join(missing), _("required unless the template provides it"))
     if not is_valid_address(sender_address):
-        raise Refused(f"senderAddress: {sender_address!r} is not a valid mail address")
+        raise refused("senderAddress", invalid_address(repr(sender_address)))
     if byte_length(sender_name) > MAX_SENDER_NAME_BYTES:
-        raise Refused(f"senderName: at most {MAX_SENDER_NAME_BYTES} bytes")
+        raise refused("senderName", _("at most %(n)d bytes") % {"n": MAX_SENDER_NAME_BYTES})
     if byte_length(title) > MAX_TITLE_BYTES:
-        raise Refused(f"title: at most {MAX_TITLE_BYTES} bytes, not {byte_length(title)}")
+        raise refused("title", _("at most %(n)d bytes, not %(given)d")
+                      % {"n": MAX_TITLE_BYTES, "given": byte_length(title)})
     if "\n" in title or "\r" in title:
-        raise Refused("title: must be one line")
+        raise refused("title", _("must be one line"))
     if byte_length(body) > MAX_BODY_BYTES:
-        raise Refused(f"body: at most 500 KB, not {byte_length(body) / 1024:.0f} KB")
+        raise refused("body", _("at most %(n)d KB, not %(given).0f KB")
+                      % {"n": MAX_BODY_BYTES // 1024, "given": byte_length(body) / 1024})
     if data.referencesHeader and not _REFERENCES.match(data.referencesHeader):
-        raise Refused("referencesHeader: use the form <id@domain>")
+        raise refused("referencesHeader", _("use the form %(form)s") % {"form": "<id@domain>"})
     if not data.individual:
         if data.advertising:
-            raise Refused("advertising: advertising mail cannot be sent as a general "
-                          "(individual=false) send")
+            raise refused("advertising", _("advertising mail cannot be sent as a general "
+                                           "(%(general)s) send") % {"general": "individual=false"})
         if METADATA_TAG.search(title) or METADATA_TAG.search(body):
-            raise Refused("title/body: metadata tags #{…} cannot be used in a general "
-                          "(individual=false) send")
+            raise refused("title/body", _("metadata tags %(tags)s cannot be used in a general "
+                                          "(%(general)s) send")
+                          % {"tags": "#{…}", "general": "individual=false"})
     if data.advertising and not data.useBasicUnsubscribeMsg and not data.unsubscribeMessage:
-        raise Refused("unsubscribeMessage: required when useBasicUnsubscribeMsg is false")
+        raise refused("unsubscribeMessage", _("required when %(field)s is false")
+                      % {"field": "useBasicUnsubscribeMsg"})
     if data.unsubscribeMessage and byte_length(data.unsubscribeMessage) > \
             MAX_UNSUBSCRIBE_MESSAGE_BYTES:
-        raise Refused("unsubscribeMessage: at most 10 KB")
+        raise refused("unsubscribeMessage", _("at most %(n)d KB")
+                      % {"n": MAX_UNSUBSCRIBE_MESSAGE_BYTES // 1024})
     if data.advertising:
-        footer = unsubscribe_footer(data.useBasicUnsubscribeMsg, data.unsubscribeMessage or "")
+        footer = unsubscribe_footer(data.useBasicUnsubscribeMsg, data.unsubscribeMessage or "",
+                                    MailerSettings.for_project(project.pk).recipient_language)
         if byte_length(body) + byte_length(footer) > MAX_BODY_BYTES:
-            raise Refused("body: at most 500 KB including the unsubscribe footer")
+            raise refused("body", _("at most %(n)d KB including the unsubscribe footer")
+                          % {"n": MAX_BODY_BYTES // 1024})
 
 
 def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
@@ -199,39 +222,41 @@ def accept(project: Project, data: MailRequestIn, *, tool: str = Tool.API,
     body = data.body if data.body is not None else _template_body(template)
     if data.advertising and not title.startswith(ADVERTISING_PREFIX):
         title = f"{ADVERTISING_PREFIX} {title}" if title else title
-    _check_content(data, sender_address, sender_name or "", title, body)
+    _check_content(data, sender_address, sender_name or "", title, body, project)
     try:
         attachments = attachments_for(project, data.attachFileIds or [])
     except ValueError as problem:
-        raise Refused(f"attachFileIds: {problem}") from None
+        raise refused("attachFileIds", str(problem)) from None
     reservation = _reservation(data, project, now)
 
     given = [data.recipients is not None, data.recipientGroupFilter is not None,
              checked is not None]
     if sum(given) > 1:
-        raise Refused("recipients, recipientGroupFilter: give one or the other, not both")
+        raise refused("recipients, recipientGroupFilter", _("give one or the other, not both"))
     payload = checked.payload if checked is not None else b""
     group_filter = None
     if data.recipientGroupFilter is not None:
         names = list(dict.fromkeys(g.strip() for g in data.recipientGroupFilter.groups))
         unknown = missing_groups(project, names)
         if unknown:
-            raise Refused(f"recipientGroupFilter.groups: no recipient group named {unknown[0]!r}")
+            raise refused("recipientGroupFilter.groups", _("no recipient group named %(name)s")
+                          % {"name": repr(unknown[0])})
         group_filter = {"andFilter": data.recipientGroupFilter.andFilter, "groups": names}
         payload = SendRequest.encode_payload([])
         count = combine_groups(project, names, and_filter=group_filter["andFilter"]).count()
         if count == 0:
-            raise Refused("recipientGroupFilter: the combination of these groups is empty")
+            raise refused("recipientGroupFilter", _("the combination of these groups is empty"))
     elif checked is not None:
         if not data.individual or not checked.count:
-            raise Refused("recipients: at least one recipient of type R is needed")
+            raise _no_recipient()
         count = checked.count
     elif data.recipients:
         recipients = _recipients(data)
         payload = SendRequest.encode_payload(recipients)
         count = len(recipients)
     else:
-        raise Refused("recipients: required unless recipientGroupFilter is given")
+        raise refused("recipients", _("required unless %(field)s is given")
+                      % {"field": "recipientGroupFilter"})
 
     send_request = SendRequest(
         project=project, tool=tool, requester_ip=requester_ip, requested_by_id=user_id,
@@ -306,6 +331,6 @@ def _claim_idempotency_key(project: Project, key: str) -> Accepted | None:
         # Taken: a concurrent request holding the key has committed (the insert waited for it).
         existing = IdempotencyKey.objects.select_for_update().get(project=project, key=key)
         if existing.send_request is None:
-            raise Refused("Idempotency-Key: a request with this key is still being accepted") \
-                from None
+            raise refused("Idempotency-Key",
+                          _("a request with this key is still being accepted")) from None
         return Accepted(existing.send_request, existing.response["count"], replayed=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status as Answer
@@ -66,7 +67,7 @@ def post_mails(request: HttpRequest, payload: MailRequestIn) -> Answer:
     who = caller(request, Membership.Role.SENDER)
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key) <= 255:
-        raise ApiError(400, "Idempotency-Key: 1 to 255 characters")
+        raise ApiError(400, "Idempotency-Key: " + _("1 to %(max)d characters") % {"max": 255})
     try:
         accepted = accept(who.project, payload, tool=Tool.API, requester_ip=_client_ip(request),
                           user_id=who.key.user_id, api_key=who.key, idempotency_key=key)
@@ -97,7 +98,8 @@ def _moment(utc: int | None, text: str | None, name: str, time_zone: str) -> dat
     except Refused as refused:
         raise ApiError(400, str(refused)) from None
     if moment is None:
-        raise ApiError(400, f"{name}Utc or {name}DateTime: one of them is required")
+        raise ApiError(400, _("%(utc)s or %(text)s: one of them is required")
+                       % {"utc": f"{name}Utc", "text": f"{name}DateTime"})
     return moment
 
 
@@ -105,8 +107,8 @@ def _statuses(values: list[str], allowed: list[str] = Status.values) -> list[str
     statuses = split_list(values)
     unknown = [s for s in statuses if s not in allowed]
     if unknown:
-        raise ApiError(400, f"sendStatus: unknown status {unknown[0]!r}; use "
-                            f"{', '.join(allowed)}")
+        raise ApiError(400, "sendStatus: " + _("unknown status %(given)s; use %(allowed)s")
+                       % {"given": repr(unknown[0]), "allowed": ", ".join(allowed)})
     return statuses
 
 
@@ -114,19 +116,20 @@ def _filter_requests(project, filters: RequestFilters) -> QuerySet[SendRequest]:
     start = _moment(filters.startUtc, filters.startDateTime, "start", project.time_zone)
     end = _moment(filters.endUtc, filters.endDateTime, "end", project.time_zone)
     if end < start:
-        raise ApiError(400, "end: the end of the period is before its start")
+        raise ApiError(400, "end: " + _("the end of the period is before its start"))
     requests = SendRequest.objects.filter(project=project, created__gte=start, created__lte=end)
     if filters.requestId:
         requests = requests.filter(request_id=filters.requestId.strip())
     if filters.mailId:
         parsed = parse_mail_id(filters.mailId.strip())
         if parsed is None:
-            raise ApiError(400, "mailId: not a mail ID")
+            raise ApiError(400, "mailId: " + _("not a mail ID"))
         requests = requests.filter(request_id=parsed[0])
     if filters.dispatchType:
         tool = filters.dispatchType.strip().upper()
         if tool not in Tool.values:
-            raise ApiError(400, "dispatchType: CONSOLE or API")
+            raise ApiError(400, "dispatchType: " + _("%(console)s or %(api)s")
+                           % {"console": Tool.CONSOLE.value, "api": Tool.API.value})
         requests = requests.filter(tool=tool)
     if filters.title:
         requests = requests.filter(title__icontains=filters.title)
@@ -219,7 +222,7 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
 def _get_request(project, request_id: str) -> SendRequest:
     found = SendRequest.objects.filter(project=project, request_id=request_id).first()
     if found is None:
-        raise NotFound(f"There is no request {request_id}")
+        raise NotFound(_("There is no request %(id)s") % {"id": request_id})
     return found
 
 
@@ -333,7 +336,7 @@ def request_mails(request: HttpRequest, request_id: str, filters: Query[MailFilt
     if filters.mailId:
         parsed = parse_mail_id(filters.mailId.strip())
         if parsed is None:
-            raise ApiError(400, "mailId: not a mail ID")
+            raise ApiError(400, "mailId: " + _("not a mail ID"))
         mails = mails.filter(seq=parsed[1]) if parsed[0] == send_request.request_id \
             else mails.none()
     if filters.title and filters.title.lower() not in send_request.title.lower():
@@ -417,7 +420,7 @@ def get_mail(request: HttpRequest, mail_id: str) -> dict:
             send_request__project=project, send_request__request_id=parsed[0],
             seq=parsed[1]).first()
     if mail is None:
-        raise NotFound(f"There is no mail {mail_id}")
+        raise NotFound(_("There is no mail %(id)s") % {"id": mail_id})
     send_request = mail.send_request
     time_zone = project.time_zone
     recipients = list(mail.recipients.order_by("id"))
@@ -479,5 +482,5 @@ def _result_message(recipient: Recipient) -> str | None:
     elif recipient.reply_text:
         parts.append(recipient.reply_text)
     if recipient.possible_duplicate:
-        parts.append("re-sent after a worker stopped mid-send: it may have arrived twice")
+        parts.append(_("re-sent after a worker stopped mid-send: it may have arrived twice"))
     return "; ".join(parts) or None

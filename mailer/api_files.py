@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status as Answer
@@ -27,7 +28,7 @@ def _answer(temp_request_id: str, rows: list[AttachmentFile]) -> dict:
 def upload(request: HttpRequest, fileList: list[UploadedFile] = File(...)) -> Answer:  # noqa: B008
     project = caller(request, Membership.Role.SENDER).project
     if not fileList:
-        raise ApiError(400, "fileList: at least one file is needed")
+        raise ApiError(400, "fileList: " + _("at least one file is needed"))
     try:
         temp_request_id, rows = files.store(project, fileList)
     except files.Unacceptable as problem:
@@ -39,7 +40,8 @@ def _group(request: HttpRequest, temp_request_id: str, role: str) -> tuple:
     project = caller(request, role).project
     rows = list(AttachmentFile.objects.filter(project=project, temp_request_id=temp_request_id))
     if not rows:
-        raise NotFound(f"There are no files for tempRequestId {temp_request_id}")
+        raise NotFound(_("There are no files for %(field)s %(id)s")
+                       % {"field": "tempRequestId", "id": temp_request_id})
     return project, rows
 
 

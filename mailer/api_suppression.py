@@ -204,11 +204,12 @@ def _config_answer(project) -> dict:
 def set_config(request: HttpRequest, payload: ConfigIn) -> dict:
     project = caller(request, Membership.Role.ADMIN).project
     if payload.type != SEND_BLOCK_TIME:
-        raise ApiError(400, f"type: unknown setting {payload.type!r}; use {SEND_BLOCK_TIME}")
+        raise _unknown_setting(payload.type)
     try:
         amount = int(str(payload.value).strip())
     except ValueError:
-        raise ApiError(400, f"value: a whole number of {payload.unit.lower()}s") from None
+        raise ApiError(400, "value: " + (_("a whole number of days") if payload.unit == "DAY"
+                                         else _("a whole number of hours"))) from None
     try:
         suppression.set_send_block_hours(project, amount * (24 if payload.unit == "DAY" else 1))
     except ValueError as problem:
@@ -216,9 +217,14 @@ def set_config(request: HttpRequest, payload: ConfigIn) -> dict:
     return _config_answer(project)
 
 
+def _unknown_setting(given: str) -> ApiError:
+    return ApiError(400, "type: " + _("unknown setting %(given)s; use %(setting)s")
+                    % {"given": repr(given), "setting": SEND_BLOCK_TIME})
+
+
 @config.get("", response=ConfigOut, summary="Read a setting")
 def get_config(request: HttpRequest, type: str, subType: str | None = None) -> dict:
     project = caller(request).project
     if type != SEND_BLOCK_TIME:
-        raise ApiError(400, f"type: unknown setting {type!r}; use {SEND_BLOCK_TIME}")
+        raise _unknown_setting(type)
     return _config_answer(project)

@@ -9,6 +9,7 @@ export file. Viewers read and download; senders create and change."""
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
@@ -60,7 +61,7 @@ def _sid(value, field: str) -> int | None:
     try:
         return int(str(value).strip())
     except ValueError:
-        raise ApiError(400, f"{field}: a number") from None
+        raise ApiError(400, f"{field}: " + _("a number")) from None
 
 
 # Shapes ----------------------------------------------------------------------------------------
@@ -216,14 +217,14 @@ def _node_out(node: library.Node, time_zone: str) -> dict:
 def _get_template(project, sid: int, deleted: bool | None = False) -> Template:
     found = Template.objects.filter(project=project, pk=sid).select_related("category").first()
     if found is None or (deleted is False and found.deleted is not None):
-        raise NotFound(f"There is no template {sid}")
+        raise NotFound(_("There is no template %(sid)s") % {"sid": sid})
     return found
 
 
 def _get_category(project, sid: int) -> TemplateCategory:
     found = TemplateCategory.objects.filter(project=project, pk=sid).first()
     if found is None:
-        raise NotFound(f"There is no category {sid}")
+        raise NotFound(_("There is no category %(sid)s") % {"sid": sid})
     return found
 
 
@@ -260,10 +261,10 @@ def export_template(request: HttpRequest, export_sid: int) -> FileResponse:
     project = caller(request).project
     job = TemplateExport.objects.filter(project=project, pk=export_sid).first()
     if job is None:
-        raise NotFound(f"There is no template export {export_sid}")
+        raise NotFound(_("There is no template export %(sid)s") % {"sid": export_sid})
     if not job.is_downloadable():
-        raise ApiError(400, f"The template export {export_sid} is not ready or has expired",
-                       "77103")
+        raise ApiError(400, _("The template export %(sid)s is not ready or has expired")
+                       % {"sid": export_sid}, "77103")
     return FileResponse(job.path.open("rb"), as_attachment=True, filename=job.file_name,
                         content_type="application/json")
 
@@ -274,7 +275,7 @@ def import_template(request: HttpRequest,
                     fileList: list[UploadedFile] = File(...)) -> Answer:  # noqa: B008
     who = caller(request, Membership.Role.SENDER)
     if len(fileList) != 1:
-        raise ApiError(400, "fileList: one export file")
+        raise ApiError(400, "fileList: " + _("one export file"))
     upload = fileList[0]
     try:
         job = library.request_import(who.project, None, upload.name or "", upload.read())

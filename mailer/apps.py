@@ -2,6 +2,7 @@
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MailerConfig(AppConfig):
@@ -25,6 +26,7 @@ class MailerConfig(AppConfig):
         add_entry(Entry("unsubscribers", _("Unsubscribers / Send block"),
                         "mailer:unsubscribers", "block", order=50,
                         active=frozenset({"mailer:send_blocks"})))
-        add_settings_tab(SettingsTab(_("Sending"), "mailer:sending_settings", order=20))
+        add_settings_tab(SettingsTab(pgettext_lazy("settings tab", "Sending"),
+                                     "mailer:sending_settings", order=20))
         add_settings_tab(SettingsTab(_("Sending domains"), "mailer:sending_domains", order=50,
                                      admin_only=True))

@@ -100,11 +100,10 @@ def _check(job: BulkSendFile, progress: jobs.Progress) -> dict:
         if not any(values):
             continue
         address, name = values[0], values[1]
-        problem = recipient_problem(address, name)
+        problem = recipient_problem(address, name, address[:80] or _("(empty)"))
         if problem is not None:
             field, why = problem
-            shown = f"{address[:80] or _('(empty)')} " if field == ADDRESS else ""
-            problems.append([number, field, f"{shown}{why}"])
+            problems.append([number, field, why])
             continue
         key = normalise_address(address)
         if key in seen:

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from console.models import Project
 from mailer.models import OPEN_STATUSES, AttachmentFile, SendRequest
@@ -31,7 +32,7 @@ MAX_ZIP_DEPTH = 3
 
 
 class Unacceptable(ValueError):
-    """The file cannot be attached; the message says why."""
+    """The file cannot be attached; the message says why (in the active language)."""
 
 
 def _extension(name: str) -> str:
@@ -44,29 +45,37 @@ def _check_zip(data: bytes, name: str, depth: int) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, RuntimeError) as error:
-        raise Unacceptable(f"{name}: not a readable zip archive ({error})") from None
+        raise Unacceptable(_("%(name)s: not a readable zip archive (%(error)s)")
+                           % {"name": name, "error": error}) from None
     for entry in entries:
         inner = entry.filename
         if _extension(inner) in REFUSED_EXTENSIONS:
-            raise Unacceptable(f"{name} contains {inner}, and .{_extension(inner)} files "
-                               "cannot be attached")
+            raise Unacceptable(_("%(name)s contains %(inner)s, and .%(extension)s files "
+                                 "cannot be attached")
+                               % {"name": name, "inner": inner, "extension": _extension(inner)})
         if depth < MAX_ZIP_DEPTH and _extension(inner) == "zip" and \
                 entry.file_size <= MAX_FILE_BYTES:
             _check_zip(archive.read(entry), f"{name}/{inner}", depth + 1)
 
 
+def _too_large(name: str, size: int) -> Unacceptable:
+    return Unacceptable(_("%(name)s is %(size).1f MB; a file can be at most %(max)d MB")
+                        % {"name": name, "size": size / 1024 / 1024,
+                           "max": MAX_FILE_BYTES // (1024 * 1024)})
+
+
 def check_file(name: str, data: bytes) -> str:
     """The content type to send the file with; Unacceptable if it must not be attached."""
     if not name or name in (".", ".."):
-        raise Unacceptable("a file needs a name")
+        raise Unacceptable(_("a file needs a name"))
     if len(data) > MAX_FILE_BYTES:
-        raise Unacceptable(f"{name} is {len(data) / 1024 / 1024:.1f} MB; a file can be at "
-                           "most 10 MB")
+        raise _too_large(name, len(data))
     extension = _extension(name)
     if extension in REFUSED_EXTENSIONS:
-        raise Unacceptable(f".{extension} files cannot be attached ({name})")
+        raise Unacceptable(_(".%(extension)s files cannot be attached (%(name)s)")
+                           % {"extension": extension, "name": name})
     if data.startswith(EXECUTABLE_MAGIC):
-        raise Unacceptable(f"{name} is a program, which cannot be attached")
+        raise Unacceptable(_("%(name)s is a program, which cannot be attached") % {"name": name})
     if extension == "zip" or data.startswith(ZIP_MAGIC):
         _check_zip(data, name, 1)
     guessed, _encoding = mimetypes.guess_type(name, strict=False)
@@ -85,8 +94,7 @@ def store(project: Project, uploads: list[UploadedFile]) -> tuple[str, list[Atta
     for upload in uploads:
         name = Path((upload.name or "").replace("\\", "/")).name
         if upload.size is not None and upload.size > MAX_FILE_BYTES:
-            raise Unacceptable(f"{name} is {upload.size / 1024 / 1024:.1f} MB; a file can be "
-                               "at most 10 MB")
+            raise _too_large(name, upload.size)
         data = upload.read()
         checked.append((name, check_file(name, data), data))
     temp_request_id = secrets.token_hex(10)
@@ -112,20 +120,21 @@ def delete_group(project: Project, temp_request_id: str) -> list[AttachmentFile]
 
 
 def attachments_for(project: Project, file_ids: list[str]) -> list[AttachmentFile]:
-    """The project's files with these IDs, in that order; ValueError if one is unknown or
-    together they pass 20 MB."""
+    """The project's files with these IDs, in that order; ValueError (its message translated)
+    if one is unknown or together they pass 20 MB."""
     wanted = list(dict.fromkeys(file_ids))
     found = {f.file_id: f for f in AttachmentFile.objects.filter(project=project,
                                                                   file_id__in=wanted)
              .exclude(path="")}
     unknown = [file_id for file_id in wanted if file_id not in found]
     if unknown:
-        raise ValueError(f"unknown file ID {unknown[0]!r}")
+        raise ValueError(_("unknown file ID %(id)s") % {"id": repr(unknown[0])})
     files = [found[file_id] for file_id in wanted]
     total = sum(f.size for f in files)
     if total > MAX_MAIL_BYTES:
-        raise ValueError(f"the files add up to {total / 1024 / 1024:.1f} MB; a mail can carry "
-                         "at most 20 MB")
+        raise ValueError(_("the files add up to %(size).1f MB; a mail can carry at most "
+                           "%(max)d MB") % {"size": total / 1024 / 1024,
+                                            "max": MAX_MAIL_BYTES // (1024 * 1024)})
     return files
 
 

@@ -7,6 +7,7 @@ import zoneinfo
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from tinymce.widgets import TinyMCE
@@ -54,6 +55,10 @@ class SendingSettingsForm(forms.Form):
         label=_("Send-block time (hours)"), min_value=MIN_SEND_BLOCK_HOURS,
         max_value=MAX_SEND_BLOCK_HOURS,
         help_text=_("How long an address that hard-failed is not sent to; at least 168."))
+    recipient_language = forms.ChoiceField(
+        label=_("Language of recipients"), choices=settings.LANGUAGES,
+        help_text=_("The basic unsubscribe notice of advertising mail and the unsubscribe "
+                    "pages are in this language."))
 
 
 class SendingDomainForm(forms.Form):

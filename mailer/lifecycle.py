@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mailer import delivery
 from mailer.models import (
@@ -44,13 +45,19 @@ def _dispatch(send_request_pk: int, now: datetime) -> bool:
 def send_now(send_request: SendRequest) -> None:
     """Send a Ready request at once, whatever its reservation or confirmation said."""
     if send_request.status != Status.READY:
-        raise Refused(f"only a request that is ready to send can be sent now; this one is "
-                      f"{send_request.get_status_display().lower()}")
+        raise Refused(_("only a request that is ready to send can be sent now; this one is "
+                        "%(status)s") % {"status": _status(send_request)})
     now = timezone.now()
     if send_request.ready_at and now - send_request.ready_at > SEND_NOW_WINDOW:
-        raise Refused("a request that became ready more than 30 days ago cannot be sent now")
+        raise Refused(_("a request that became ready more than %(days)d days ago cannot be sent "
+                        "now") % {"days": SEND_NOW_WINDOW.days})
     if not _dispatch(send_request.pk, now):
-        raise Refused("the request is no longer ready to send")
+        raise Refused(_("the request is no longer ready to send"))
+
+
+def _status(send_request: SendRequest) -> str:
+    """The request's status as a message names it (its label, in the active language)."""
+    return str(send_request.get_status_display()).lower()
 
 
 def dispatch_due_reservations(now: datetime | None = None) -> list[int]:
@@ -67,12 +74,12 @@ def cancel(send_request: SendRequest) -> int:
     not be sent. Sent recipients keep their result; mails on their way (leased by a worker)
     finish, and anything they would retry is cancelled when recorded."""
     if send_request.status not in OPEN_STATUSES:
-        raise Refused(f"a request that is {send_request.get_status_display().lower()} "
-                      "cannot be cancelled")
+        raise Refused(_("a request that is %(status)s cannot be cancelled")
+                      % {"status": _status(send_request)})
     now = timezone.now()
     with transaction.atomic():
         if not SendRequest.objects.filter(pk=send_request.pk).cancel(now):
-            raise Refused("the request finished meanwhile")
+            raise Refused(_("the request finished meanwhile"))
         cancelled = cancel_waiting_mails(send_request.pk, now)
     was_preparing = send_request.status == Status.PREPARING
     # A request cancelled while preparing never sends anything: all of it goes back.
@@ -86,12 +93,12 @@ def cancel_scheduled_mail(mail: Mail) -> int:
     request goes out without it, or is cancelled when it was its last mail waiting."""
     send_request = mail.send_request
     if send_request.status != Status.READY or send_request.reservation_at is None:
-        raise Refused("only a mail of a scheduled request that is ready to send can have its "
-                      "scheduled send cancelled")
+        raise Refused(_("only a mail of a scheduled request that is ready to send can have its "
+                        "scheduled send cancelled"))
     now = timezone.now()
     with transaction.atomic():
         if not Mail.objects.filter(pk=mail.pk, status=Status.READY).cancel():
-            raise Refused("the mail is no longer waiting for its scheduled time")
+            raise Refused(_("the mail is no longer waiting for its scheduled time"))
         cancelled = Recipient.objects.filter(mail_id=mail.pk,
                                              result_code__in=PENDING_CODES).update(
             result_code=ResultCode.CANCELED_MAIL, settled_at=timezone.now())

@@ -639,11 +639,17 @@ class MailerSettings(models.Model):
 
     DEFAULT_SEND_BLOCK_HOURS = 168
     DEFAULT_MONTHLY_LIMIT = 1_000_000
+    DEFAULT_RECIPIENT_LANGUAGE = "ko"
 
     project = models.OneToOneField(Project, models.CASCADE, primary_key=True,
                                    related_name="mailer_settings")
     send_block_hours = models.PositiveIntegerField(default=DEFAULT_SEND_BLOCK_HOURS)
     monthly_limit = models.PositiveIntegerField(default=DEFAULT_MONTHLY_LIMIT)
+    # What recipients read: the basic unsubscribe notice of advertising mail and the unsubscribe
+    # pages. Korean by default, as the law behind the (광고) label expects.
+    recipient_language = models.CharField(_("language of recipients"), max_length=8,
+                                          choices=settings.LANGUAGES,
+                                          default=DEFAULT_RECIPIENT_LANGUAGE)
 
     def __str__(self) -> str:
         return f"settings of project {self.project_id}"

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from console.models import Project
 from mailer.models import MailerSettings, MonthlyUsage, SendRequest
@@ -33,13 +34,15 @@ def count_against_limit(project: Project, count: int, moment: datetime) -> None:
         usage = MonthlyUsage.objects.filter(project=project, month=month).first()
         if usage is not None:
             raise Refused(
-                f"the monthly sending limit of {usage.limit:,} recipients would be passed: "
-                f"{usage.accepted:,} accepted this month, this request has {count:,}")
+                _("the monthly sending limit of %(limit)s recipients would be passed: "
+                  "%(accepted)s accepted this month, this request has %(count)s")
+                % {"limit": f"{usage.limit:,}", "accepted": f"{usage.accepted:,}",
+                   "count": f"{count:,}"})
         limit = MailerSettings.for_project(project.pk).monthly_limit
         # Created meanwhile by another request: count again.
         with contextlib.suppress(IntegrityError), transaction.atomic():
             MonthlyUsage.objects.create(project=project, month=month, limit=limit)
-    raise Refused("the monthly usage could not be counted; try again")
+    raise Refused(_("the monthly usage could not be counted; try again"))
 
 
 def give_back_count(project: Project, count: int, moment: datetime) -> None:

@@ -13,7 +13,7 @@ from console.models import SandboxMessage
 from mailer import files
 from mailer.domains import signer_for
 from mailer.mime import EncodedAttachment, MessageParts, build_message, html_to_text
-from mailer.models import RecipientType, SendRequest
+from mailer.models import MailerSettings, RecipientType, SendRequest
 from mailer.result_codes import PENDING_CODES
 from mailer.smtp import RelaySettings
 from mailer.substitution import CompiledText, merged_parameters, metadata_values
@@ -65,8 +65,9 @@ class RequestRenderer:
     def __init__(self, send_request: SendRequest, *, for_sending: bool = True) -> None:
         request = self.request = send_request
         body = request.body
+        language = MailerSettings.for_project(request.project_id).recipient_language
         self.footer = unsubscribe_footer(request.use_basic_unsubscribe_msg,
-                                         request.unsubscribe_message)
+                                         request.unsubscribe_message, language)
         self.text_footer = html_to_text(self.footer).strip()
         if request.advertising and "#{UNSUBSCRIBE_MESSAGE}" not in body:
             body = f"{body}\n#{{UNSUBSCRIBE_MESSAGE}}"

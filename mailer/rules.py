@@ -6,6 +6,8 @@ from __future__ import annotations
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 MAX_TITLE_BYTES = 500
 MAX_SENDER_NAME_BYTES = 69
 MAX_RECIPIENT_NAME_CHARS = 69
@@ -20,11 +22,18 @@ DATE_TIME_FORMAT = "%Y-%m-%d %H:%M"  # yyyy-MM-dd HH:mm, as the reference writes
 
 class Refused(Exception):
     """The request or action breaks a rule; the message says which, naming the field. `code`
-    is the API's error code when it is not 77102 (e.g. 77103 for a resource that is gone)."""
+    is the API's error code when it is not 77102 (e.g. 77103 for a resource that is gone).
+    The message is in the active language (gettext), but for the field name it starts with."""
 
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.code = code
+
+
+def refused(field: str, message: str, code: str | None = None) -> Refused:
+    """A refusal about `field`: "field: message". The field is the reference's name, never
+    translated (composer.field_of and the forms read it back); `message` is translated."""
+    return Refused(f"{field}: {message}", code)
 
 
 def byte_length(text: str) -> int:
@@ -42,13 +51,14 @@ def parse_moment(utc: int | None, text: str | None, time_zone: str,
         try:
             naive = datetime.strptime(text.strip(), DATE_TIME_FORMAT)
         except ValueError:
-            raise Refused(f"{name}DateTime: use the form yyyy-MM-dd HH:mm") from None
+            raise refused(f"{name}DateTime", _("use the form %(form)s")
+                          % {"form": "yyyy-MM-dd HH:mm"}) from None
         parsed = naive.replace(tzinfo=zoneinfo.ZoneInfo(time_zone))
     if utc is not None:
         try:
             return datetime.fromtimestamp(utc / 1000, tz=UTC)
         except (OverflowError, OSError, ValueError):
-            raise Refused(f"{name}Utc: not a valid time in epoch milliseconds") from None
+            raise refused(f"{name}Utc", _("not a valid time in epoch milliseconds")) from None
     return parsed
 
 
@@ -57,7 +67,8 @@ def check_reservation(when: datetime | None, now: datetime, field: str) -> datet
     if when is None:
         return None
     if when <= now:
-        raise Refused(f"{field}: the reservation time is in the past")
+        raise refused(field, _("the reservation time is in the past"))
     if when > now + MAX_RESERVATION_AHEAD:
-        raise Refused(f"{field}: a reservation can be at most 30 days ahead")
+        raise refused(field, _("a reservation can be at most %(days)d days ahead")
+                      % {"days": MAX_RESERVATION_AHEAD.days})
     return when

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from addressbook.addresses import is_valid_address, normalise_address
 from console.models import Project
@@ -118,8 +119,8 @@ def expire_blocks(now: datetime | None = None) -> int:
 
 def set_send_block_hours(project: Project, hours: int) -> None:
     if not MIN_SEND_BLOCK_HOURS <= hours <= MAX_SEND_BLOCK_HOURS:
-        raise ValueError(f"the send-block time is {MIN_SEND_BLOCK_HOURS} to "
-                         f"{MAX_SEND_BLOCK_HOURS} hours")
+        raise ValueError(_("the send-block time is %(min)d to %(max)d hours")
+                         % {"min": MIN_SEND_BLOCK_HOURS, "max": MAX_SEND_BLOCK_HOURS})
     row, _created = MailerSettings.objects.get_or_create(project=project)
     row.send_block_hours = hours
     row.save(update_fields=["send_block_hours"])

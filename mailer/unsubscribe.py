@@ -3,6 +3,9 @@ behalf of another recipient."""
 
 from __future__ import annotations
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from mailer.links import RecipientLink
 
 UNSUBSCRIBE = RecipientLink("outbound.unsubscribe", "unsubscribe")
@@ -11,22 +14,29 @@ recipient_from_token = UNSUBSCRIBE.recipient
 unsubscribe_url = UNSUBSCRIBE.url
 
 
-BASIC_MESSAGE = (
-    '<p style="font-size:12px;color:#666">'
-    "본 메일은 수신에 동의하신 분께 발송되는 광고 메일입니다. 수신을 원하지 않으시면 "
-    '<a href="#{UNSUBSCRIBE_URL}" target="_blank">[수신거부]</a>를 클릭하세요.<br>'
-    "This is an advertising mail sent to those who agreed to receive it. If you no longer wish "
-    'to receive it, <a href="#{UNSUBSCRIBE_URL}" target="_blank">unsubscribe</a>.</p>'
-)
-CUSTOM_LINK = ' <a href="#{UNSUBSCRIBE_URL}" target="_blank">수신거부 · Unsubscribe</a>'
+DEFAULT_LANGUAGE = "ko"
 
 
-def unsubscribe_footer(use_basic: bool, custom: str) -> str:
+def basic_message(language: str = DEFAULT_LANGUAGE) -> str:
+    """The basic unsubscribe notice, in the language recipients read (the project's)."""
+    with translation.override(language):
+        label = _("[Unsubscribe]")
+        link = f'<a href="#{{UNSUBSCRIBE_URL}}" target="_blank">{label}</a>'
+        text = _("This is an advertising mail sent to those who agreed to receive it. If you "
+                 "no longer wish to receive it, click %(link)s.") % {"link": link}
+    return f'<p style="font-size:12px;color:#666">{text}</p>'
+
+
+def unsubscribe_footer(use_basic: bool, custom: str, language: str = DEFAULT_LANGUAGE) -> str:
     """The footer of an advertising mail, with #{UNSUBSCRIBE_URL} still in it: the basic one,
     or the custom message (given a link when it has none)."""
     if use_basic or not custom:
-        return BASIC_MESSAGE
-    return custom if "#{UNSUBSCRIBE_URL}" in custom else custom + CUSTOM_LINK
+        return basic_message(language)
+    if "#{UNSUBSCRIBE_URL}" in custom:
+        return custom
+    with translation.override(language):
+        label = _("[Unsubscribe]")
+    return f'{custom} <a href="#{{UNSUBSCRIBE_URL}}" target="_blank">{label}</a>'
 
 
 def unsubscribe_message(footer: str, url: str) -> str:

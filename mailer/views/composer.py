@@ -22,7 +22,7 @@ from console.partials import page_or_fragment
 from mailer import bulk_file, composer, files
 from mailer.bodies import preview_document, switch_body
 from mailer.forms import MAX_COMPOSER_ADDRESSES, MAX_COPIES, BulkFileForm, ComposeForm
-from mailer.models import AttachmentFile, BodyType, BulkSendFile
+from mailer.models import AttachmentFile, BodyType, BulkSendFile, MailerSettings
 from mailer.rules import (
     ADVERTISING_PREFIX,
     MAX_SENDER_NAME_BYTES,
@@ -273,8 +273,9 @@ def preview(request: HttpRequest) -> HttpResponse:
     title = request.POST.get("title", "")
     if advertising and not title.startswith(ADVERTISING_PREFIX):
         title = f"{ADVERTISING_PREFIX} {title}"
+    language = MailerSettings.for_project(request.project.pk).recipient_language
     footer = unsubscribe_footer(request.POST.get("use_basic_unsubscribe") == "on",
-                                request.POST.get("unsubscribe_message", "")) \
+                                request.POST.get("unsubscribe_message", ""), language) \
         if advertising else ""
     return render(request, "mailer/template_form.html#preview", {
         "subject": title, "document": preview_document(

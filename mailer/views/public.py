@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from addressbook.addresses import normalise_address
-from mailer.models import Recipient, Unsubscriber
+from mailer.models import MailerSettings, Recipient, Unsubscriber
 from mailer.tracking import PIXEL, recipient_from_open_token, record_open
 from mailer.unsubscribe import recipient_from_token
 
@@ -29,7 +29,18 @@ def _get_recipient(token: str) -> Recipient:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """In the language the project chose for its recipients."""
     recipient = _get_recipient(token)
+    language = MailerSettings.for_project(recipient.project_id).recipient_language
+    with translation.override(language):
+        return _unsubscribe(request, recipient, token, language)
+
+
+def _unsubscribe(request: HttpRequest, recipient: Recipient, token: str,
+                 language: str) -> HttpResponse:
+    context = {"recipient": recipient, "token": token, "language": language,
+               "sender": recipient.send_request.sender_name
+               or recipient.send_request.sender_address}
     if request.method == "POST":
         Unsubscriber.objects.get_or_create(
             project=recipient.project, address=normalise_address(recipient.address),
@@ -37,8 +48,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         )
         Recipient.objects.filter(pk=recipient.pk, unsubscribed_at__isnull=True).update(
             unsubscribed_at=timezone.now())
-        return render(request, "mailer/unsubscribed.html", {"recipient": recipient})
-    return render(request, "mailer/unsubscribe.html", {"recipient": recipient, "token": token})
+        return render(request, "mailer/unsubscribed.html", context)
+    return render(request, "mailer/unsubscribe.html", context)
 
 
 @never_cache

@@ -24,10 +24,13 @@ def sending(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not request.membership.is_admin:
         raise PermissionDenied(_("Only admins change the sending settings."))
     form = SendingSettingsForm(request.POST or None, initial={
-        "monthly_limit": current.monthly_limit, "send_block_hours": current.send_block_hours})
+        "monthly_limit": current.monthly_limit, "send_block_hours": current.send_block_hours,
+        "recipient_language": current.recipient_language})
     if request.method == "POST" and form.is_valid():
         monthly_limit.set_monthly_limit(request.project, form.cleaned_data["monthly_limit"])
         suppression.set_send_block_hours(request.project, form.cleaned_data["send_block_hours"])
+        MailerSettings.objects.update_or_create(project=request.project, defaults={
+            "recipient_language": form.cleaned_data["recipient_language"]})
         messages.success(request, _("The sending settings were saved."))
         return redirect("mailer:sending_settings", project=request.project.slug)
     month = monthly_limit.usage_month(request.project, timezone.now())

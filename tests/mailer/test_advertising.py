@@ -21,13 +21,28 @@ def test_an_advertising_mail_arrives_with_prefix_footer_and_headers(sink, projec
     content = message.content()
     headers = dict(content.headers)
     assert headers["Subject"] == "(광고) Spring sale"
-    assert "수신거부" in content.html and "unsubscribe" in content.html
+    assert "[수신거부]" in content.html  # Korean: the project's default recipient language
     url = headers["List-Unsubscribe"].strip("<>")
     assert url in content.html
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "본 메일은 수신에 동의하신 분께 발송되는 광고 메일입니다" in content.text
     assert f"[[수신거부]]({url})" in content.text
     assert "<p" not in content.text and "<a" not in content.text
+
+
+def test_the_basic_notice_is_in_the_project_s_recipient_language(sink, project):
+    from mailer.models import MailerSettings
+
+    MailerSettings.objects.create(project=project, recipient_language="ja")
+    sent_request(project, recipients=[{"address": "kim@example.com"}], **AD)
+    text = delivered_to("kim@example.com")[0].content().text
+    assert "本メールは、受信に同意された方にお送りしている広告メールです" in text
+    assert "[受信拒否]" in text and "본 메일은" not in text
+    MailerSettings.objects.filter(project=project).update(recipient_language="en")
+    sent_request(project, recipients=[{"address": "lee@example.com"}], **AD)
+    text = delivered_to("lee@example.com")[0].content().text
+    assert "This is an advertising mail sent to those who agreed to receive it" in text
+    assert "[Unsubscribe]" in text
 
 
 def test_a_custom_unsubscribe_message_replaces_the_basic_one(sink, project):

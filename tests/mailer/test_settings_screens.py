@@ -15,16 +15,18 @@ def test_everyone_sees_the_limit_and_this_month_s_use(client, project, viewer):
 def test_an_admin_changes_the_limit_and_the_send_block_time(owner_client, project):
     accepted_request(project, recipients=recipients(1))
     response = owner_client.post(f"/projects/{project.slug}/settings/sending/",
-                                 {"monthly_limit": 5000, "send_block_hours": 336})
+                                 {"monthly_limit": 5000, "send_block_hours": 336,
+                                  "recipient_language": "ja"})
     assert response.status_code == 302
     row = MailerSettings.objects.get(project=project)
-    assert (row.monthly_limit, row.send_block_hours) == (5000, 336)
+    assert (row.monthly_limit, row.send_block_hours, row.recipient_language) == (5000, 336, "ja")
     assert MonthlyUsage.objects.get(project=project).limit == 5000
 
 
 def test_it_refuses_a_send_block_time_under_168_hours(owner_client, project):
     response = owner_client.post(f"/projects/{project.slug}/settings/sending/",
-                                 {"monthly_limit": 5000, "send_block_hours": 24})
+                                 {"monthly_limit": 5000, "send_block_hours": 24,
+                                  "recipient_language": "ko"})
     assert response.status_code == 200
     assert not MailerSettings.objects.filter(project=project).exists()
 
@@ -32,7 +34,8 @@ def test_it_refuses_a_send_block_time_under_168_hours(owner_client, project):
 def test_a_sender_cannot_change_the_limit(client, project, sender):
     client.force_login(sender)
     response = client.post(f"/projects/{project.slug}/settings/sending/",
-                           {"monthly_limit": 9, "send_block_hours": 200})
+                           {"monthly_limit": 9, "send_block_hours": 200,
+                            "recipient_language": "ko"})
     assert response.status_code == 403
 
 
@@ -60,3 +63,9 @@ def test_an_admin_removes_a_domain(owner_client, project):
     domain = SendingDomain.objects.get()
     owner_client.post(f"/projects/{project.slug}/settings/domains/{domain.pk}/remove/")
     assert not SendingDomain.objects.exists()
+
+
+def test_the_recipients_language_is_korean_until_chosen(owner_client, project):
+    page = owner_client.get(f"/projects/{project.slug}/settings/sending/").content.decode()
+    assert '<option value="ko" selected>' in page
+    assert "Language of recipients" in page
