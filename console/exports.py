@@ -34,6 +34,7 @@ ACTIVE_LIMIT = 5
 # makes them text. Tab and carriage return are on OWASP's list too.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_FIRST = frozenset(FORMULA_START)
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,16 @@ def request_export(project: Project, user, kind: str, params: dict) -> Export:
 
 def neutralise(value: Any, time_zone: zoneinfo.ZoneInfo) -> Any:
     """A value as it may go into a cell: no formula, no character XML forbids, no time zone
-    (Excel has none: times are shown in the project's)."""
-    if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
-        return "'" + value if value.startswith(FORMULA_START) else value
+    (Excel has none: times are shown in the project's). Called for every cell of a file of
+    millions, so the common cases are tested first and cheaply."""
+    if value.__class__ is str:
+        if not value.isprintable():
+            value = _ILLEGAL.sub("", value)
+        return "'" + value if value[:1] in _FORMULA_FIRST else value
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(time_zone).replace(tzinfo=None)
+    if isinstance(value, str):  # a str subclass (a lazy translation, a SafeString)
+        return neutralise(str(value), time_zone)
     return value
 
 

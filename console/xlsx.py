@@ -56,7 +56,11 @@ def column_letters(index: int) -> str:
 
 
 def _cell(reference: str, value, style: int = 0) -> str:
-    if value is None or value == "":
+    if value.__class__ is str:  # most cells: tested first
+        if not value:
+            return ""
+        return _text(reference, value, style)
+    if value is None:
         return ""
     if isinstance(value, bool):
         return f'<c r="{reference}" t="b"><v>{int(value)}</v></c>'
@@ -69,8 +73,13 @@ def _cell(reference: str, value, style: int = 0) -> str:
     if isinstance(value, date):
         serial = (datetime.combine(value, time()) - EXCEL_EPOCH).days
         return f'<c r="{reference}" s="{DATE_STYLE}"><v>{serial}</v></c>'
-    text = str(value)[:MAX_CELL_CHARS]
-    space = ' xml:space="preserve"' if text != text.strip() else ""
+    text = str(value)
+    return _text(reference, text, style) if text else ""
+
+
+def _text(reference: str, text: str, style: int) -> str:
+    text = text[:MAX_CELL_CHARS]
+    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
     return (f'<c r="{reference}" t="inlineStr"{_s(style)}><is><t{space}>{escape(text)}</t>'
             "</is></c>")
 

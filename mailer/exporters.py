@@ -21,7 +21,7 @@ from mailer.mail_lists import MailSearchForm, MailSearchOfRequestForm, Tab
 from mailer.models import Recipient, RecipientType, SendRequest, Status, format_mail_id
 from mailer.result_codes import ResultCode
 
-CHUNK = 5_000
+CHUNK = 10_000
 
 
 class MailListExportForm(MailSearchForm):

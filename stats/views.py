@@ -51,8 +51,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
     table = figures.table_for(request.project, tab, form, link) if form.is_valid() else None
     charts = []
     if table is not None:
-        table.rows_with_links = list(zip(table.rows, table.links or [None] * len(table.rows),
-                                         strict=False))
         charts = [(f"chart-{tab}-{n}", f"chart-{tab}-{n}-spec", spec)
                   for n, spec in enumerate(table.charts, 1)]
     context = {
