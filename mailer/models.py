@@ -351,10 +351,11 @@ class SendRequest(models.Model):
             models.Index(fields=["status"], name="request_open_status",
                          condition=Q(status__in=["P", "R", "I"])),
             # What statistics read since their watermark (stats/rollups.py).
-            models.Index(fields=["project", "ready_at"], name="request_ready"),
-            models.Index(fields=["project", "cancelled_at"], name="request_cancelled",
+            models.Index(fields=["ready_at"], name="request_ready_at",
+                         condition=Q(ready_at__isnull=False)),
+            models.Index(fields=["cancelled_at"], name="request_cancelled_at",
                          condition=Q(cancelled_at__isnull=False)),
-            models.Index(fields=["project", "counted_changed_at"], name="request_counted_changed",
+            models.Index(fields=["counted_changed_at"], name="request_counted_changed_at",
                          condition=Q(counted_changed_at__isnull=False)),
         ]
 
@@ -523,11 +524,11 @@ class Recipient(models.Model):
             models.Index(F("project"), Lower("address"), F("requested_at").desc(),
                          name="recipient_project_address"),
             # What statistics read since their watermark (stats/rollups.py).
-            models.Index(fields=["project", "settled_at"], name="recipient_settled",
+            models.Index(fields=["settled_at"], name="recipient_settled_at",
                          condition=Q(settled_at__isnull=False)),
-            models.Index(fields=["project", "opened_at"], name="recipient_opened",
+            models.Index(fields=["opened_at"], name="recipient_opened_at",
                          condition=Q(opened_at__isnull=False)),
-            models.Index(fields=["project", "unsubscribed_at"], name="recipient_unsubscribed",
+            models.Index(fields=["unsubscribed_at"], name="recipient_unsubscribed_at",
                          condition=Q(unsubscribed_at__isnull=False)),
         ]
 

@@ -36,27 +36,27 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='recipient',
-            index=models.Index(condition=models.Q(('settled_at__isnull', False)), fields=['project', 'settled_at'], name='recipient_settled'),
+            index=models.Index(condition=models.Q(('settled_at__isnull', False)), fields=['settled_at'], name='recipient_settled_at'),
         ),
         migrations.AddIndex(
             model_name='recipient',
-            index=models.Index(condition=models.Q(('opened_at__isnull', False)), fields=['project', 'opened_at'], name='recipient_opened'),
+            index=models.Index(condition=models.Q(('opened_at__isnull', False)), fields=['opened_at'], name='recipient_opened_at'),
         ),
         migrations.AddIndex(
             model_name='recipient',
-            index=models.Index(condition=models.Q(('unsubscribed_at__isnull', False)), fields=['project', 'unsubscribed_at'], name='recipient_unsubscribed'),
+            index=models.Index(condition=models.Q(('unsubscribed_at__isnull', False)), fields=['unsubscribed_at'], name='recipient_unsubscribed_at'),
         ),
         migrations.AddIndex(
             model_name='sendrequest',
-            index=models.Index(fields=['project', 'ready_at'], name='request_ready'),
+            index=models.Index(condition=models.Q(('ready_at__isnull', False)), fields=['ready_at'], name='request_ready_at'),
         ),
         migrations.AddIndex(
             model_name='sendrequest',
-            index=models.Index(condition=models.Q(('cancelled_at__isnull', False)), fields=['project', 'cancelled_at'], name='request_cancelled'),
+            index=models.Index(condition=models.Q(('cancelled_at__isnull', False)), fields=['cancelled_at'], name='request_cancelled_at'),
         ),
         migrations.AddIndex(
             model_name='sendrequest',
-            index=models.Index(condition=models.Q(('counted_changed_at__isnull', False)), fields=['project', 'counted_changed_at'], name='request_counted_changed'),
+            index=models.Index(condition=models.Q(('counted_changed_at__isnull', False)), fields=['counted_changed_at'], name='request_counted_changed_at'),
         ),
         migrations.RunPython(settle_history, migrations.RunPython.noop),
     ]
