@@ -77,3 +77,22 @@ def test_the_lag_is_how_far_behind_the_watermark_is(db):
     now = timezone.now()
     rollups.advance(now)
     assert rollups.lag(now) == rollups.MARGIN
+
+
+def test_projects_of_one_time_zone_are_counted_each_once(workload, project):
+    from tests.factories import make_project
+    from tests.mailer.factories import accepted_request
+
+    others = [make_project(f"other-{n}") for n in range(3)]
+    for other in others:
+        other.time_zone = project.time_zone
+        other.save()
+        accepted_request(other, recipients=[{"address": "x@example.com"}])
+    workload.run()
+    catch_up()
+    expected = Workload
+    assert _totals(Basis.REQUEST)[1:] == (expected.sent, expected.opened, expected.unsubscribed)
+    mine = DailyCounts.objects.filter(project=project, basis=Basis.REQUEST)
+    assert sum(row.requested for row in mine) == expected.requested
+    assert sum(r.count for r in ResultCounts.objects.filter(project=project)) == \
+        sum(expected.results.values())
