@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from itertools import chain, islice
 from pathlib import Path
+from typing import TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -25,6 +26,7 @@ from addressbook import book
 from addressbook.addresses import AddressList
 from addressbook.models import AddressImport, RecipientGroup
 from console import jobs
+from console.exports import FORMULA_START as NEUTRALISED_START
 from console.models import Project
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -34,6 +36,7 @@ EXTENSIONS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}
 FORMULA_START = ("=", "+", "-", "@")
 SNIFF_BYTES = 64 * 1024
 PROGRESS_EVERY = 5_000
+Cell = TypeVar("Cell")
 
 
 class ImportRefused(Exception):
@@ -146,6 +149,16 @@ def _looks_like_formula(cell: object) -> bool:
     return cell[0].isspace() and cell.lstrip().startswith(FORMULA_START)
 
 
+def restore_neutralised(cell: Cell) -> Cell:
+    """A cell as it was before an export neutralised it (console.exports.neutralise): the
+    leading apostrophe put before a character spreadsheet programs take for a formula is
+    removed, and nothing else changes."""
+    if isinstance(cell, str) and cell.startswith("'") and \
+            cell.lstrip("'").startswith(NEUTRALISED_START):
+        return cell[1:]
+    return cell
+
+
 def read_addresses(kind: str, data: bytes,
                    progress: Callable[[int, int | None], None] = lambda done, total: None,
                    ) -> AddressList:
@@ -165,7 +178,8 @@ def read_addresses(kind: str, data: bytes,
                       "programs take for a formula: %(cell)s. Remove it and import the file "
                       "again.")
                     % {"row": number, "char": cell.lstrip()[0], "cell": cell[:60]})
-        value = cells[column] if column < len(cells) else None
+        # A cell an export neutralised is no formula (checked above): read back what was exported.
+        value = restore_neutralised(cells[column]) if column < len(cells) else None
         text = "" if value is None else str(value).strip()
         if text and not (number == 1 and "@" not in text):
             found.add(text, row=number)

@@ -16,14 +16,17 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import unquote
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFilesSent
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MAX_TOTAL_HEADER_SIZE, MultiPartParserError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -110,6 +113,8 @@ def _aware(value: datetime | str | None) -> datetime | None:
 def _find_key(access_key: str) -> tuple[ApiKey, Project, str | None, bool] | None:
     """Every API call starts here: the key, its project, the owner's role and whether the owner
     may still sign in, in one hand-written query (the ORM's version costs several times more)."""
+    if "\x00" in access_key:  # no key has one, and PostgreSQL refuses it in a query
+        return None
     with connection.cursor() as cursor:
         cursor.execute(_key_query(), [access_key])
         row = cursor.fetchone()
@@ -192,6 +197,11 @@ def _has_body(request: HttpRequest) -> bool:
     return not length.isdigit() or int(length) > 0
 
 
+def _has_boundary(request: HttpRequest) -> bool:
+    _type, params = parse_header_parameters(request.META.get("CONTENT_TYPE", ""))
+    return bool(params.get("boundary"))
+
+
 class SignatureV2(AuthBase):
     """ninja auth: the x-ncp-* headers, checked before anything else of the request; then the
     media type the operation reads (JSON, or multipart for uploads): 415 77002 otherwise.
@@ -211,6 +221,9 @@ class SignatureV2(AuthBase):
             media_type = _media_type(request)
             if self.multipart and media_type != "multipart/form-data":
                 raise ApiError(415, _("Send the files as %(type)s")
+                               % {"type": "multipart/form-data"})
+            if self.multipart and not _has_boundary(request):
+                raise ApiError(400, "Content-Type: " + _("%(type)s needs a boundary parameter")
                                % {"type": "multipart/form-data"})
             if not self.multipart and not (media_type == "application/json"
                                            or media_type.endswith("+json")):
@@ -322,6 +335,9 @@ def make_api() -> NinjaAPI:
     api.add_exception_handler(Http404, _not_found)
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(RequestDataTooBig, _too_big)
+    api.add_exception_handler(TooManyFilesSent, _too_many_files)
+    api.add_exception_handler(SuspiciousOperation, _suspicious)
+    api.add_exception_handler(MultiPartParserError, _unreadable_multipart)
     api.add_exception_handler(Exception, _unexpected)
     return api
 
@@ -376,6 +392,25 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(413, _("The request body is too large"))
 
 
+def _too_many_files(request: HttpRequest, exc: TooManyFilesSent) -> HttpResponse:
+    return error_response(400, "fileList: " + _("at most %(max)d files in one request")
+                          % {"max": settings.DATA_UPLOAD_MAX_NUMBER_FILES})
+
+
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Django refused the request as malformed (too many fields, …): the client's fault."""
+    return error_response(400, _("The request cannot be read: %(reason)s") % {"reason": exc})
+
+
+def _unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    if "header size" in str(exc):  # Django caps each part's headers, the file name among them
+        return error_response(400, "fileList: " + _("a file name is too long: the headers of "
+                                                    "a part can be at most %(n)s bytes")
+                              % {"n": f"{MAX_TOTAL_HEADER_SIZE:,}"})
+    return error_response(400, _("The %(type)s body cannot be read: %(reason)s")
+                          % {"type": "multipart/form-data", "reason": exc})
+
+
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path)
     return error_response(500, _("Internal server error"))
@@ -404,6 +439,26 @@ def date_object(moment, time_zone: str) -> dict | None:
 
 
 MAX_PAGE = 2**31 - 1
+# Bounds of the integers the API reads in queries and paths, declared on their schemas (so the
+# OpenAPI document gives them): an ID fits a bigint column (SQLite cannot even bind a larger
+# one), a time in epoch milliseconds is shown as a date in any time zone (a day before
+# datetime's year-9999 end).
+MAX_SID = 2**63 - 1
+MAX_EPOCH_MS = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp() * 1000) - 1
+Sid = Annotated[int, Field(ge=0, le=MAX_SID)]
+EpochMillis = Annotated[int, Field(ge=0, le=MAX_EPOCH_MS)]
+
+
+def within_epoch_range(moment: datetime, field: str) -> datetime:
+    """A time given as text held to EpochMillis' bounds too (year 1 in Seoul is before what
+    SQLite can store in UTC)."""
+    if not 0 <= moment.timestamp() * 1000 <= MAX_EPOCH_MS:
+        first = datetime.fromtimestamp(0, UTC)
+        last = datetime.fromtimestamp(MAX_EPOCH_MS / 1000, UTC)
+        raise ApiError(400, f"{field}: " + _("must be between %(first)s and %(last)s")
+                       % {"first": f"{first:%Y-%m-%d %H:%M} UTC",
+                          "last": f"{last:%Y-%m-%d %H:%M} UTC"})
+    return moment
 
 
 class SortOut(Schema):

@@ -91,7 +91,12 @@ def neutralise(value: Any, time_zone: zoneinfo.ZoneInfo) -> Any:
     if value.__class__ is str:
         if not value.isprintable():
             value = _ILLEGAL.sub("", value)
-        return "'" + value if value[:1] in _FORMULA_FIRST else value
+        first = value[:1]
+        # Imports remove the apostrophe again (addressbook.imports.restore_neutralised); one
+        # more before apostrophes already there keeps every value exact.
+        if first in _FORMULA_FIRST or (first == "'" and value.lstrip("'")[:1] in _FORMULA_FIRST):
+            return "'" + value
+        return value
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(time_zone).replace(tzinfo=None)
     if isinstance(value, str):  # a str subclass (a lazy translation, a SafeString)

@@ -3,10 +3,12 @@ responses made outside the API views."""
 
 from __future__ import annotations
 
+import json
 import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_resolver
 from django.utils import timezone, translation
@@ -84,9 +86,76 @@ class ApiLanguageMiddleware:
             return self.get_response(request)
 
 
+def _json_has_nul(body: bytes) -> bool:
+    """JSON can carry NUL only as the escape \\u0000, its backslash not itself escaped (an even
+    number of backslashes before it); found at the speed of a byte search."""
+    at = body.find(b"\\u0000")
+    while at >= 0:
+        start = at
+        while start > 0 and body[start - 1] == ord("\\"):
+            start -= 1
+        if (at - start) % 2 == 0:
+            return True
+        at = body.find(b"\\u0000", at + 1)
+    return False
+
+
+def _nul_in(value: object, where: str) -> str | None:
+    """The dotted path (as the API's validation errors give it) of the first string of parsed
+    JSON holding NUL, or None."""
+    if isinstance(value, str):
+        return (where or "request") if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return where or "request"
+        found = _nul_in(item, f"{where}.{key}" if where else str(key))
+        if found is not None:
+            return found
+    return None
+
+
+def nul_field(request: HttpRequest, multipart: bool) -> str | None:
+    """Where a request holds a NUL character: the path, a query parameter, a header or a field
+    of its JSON body. PostgreSQL cannot store or even compare text with NUL in it, and no
+    parameter of the API may hold one."""
+    if "\x00" in request.path:
+        return "path"
+    try:
+        query = request.GET.lists()
+    except SuspiciousOperation:
+        return None  # too many parameters: the API answers that
+    for name, values in query:
+        if "\x00" in name:
+            return "query"
+        if any("\x00" in value for value in values):
+            return name
+    for name, value in request.headers.items():
+        if "\x00" in value:
+            return name
+    if multipart or request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return None
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return None  # answered 413 by the API
+    if not _json_has_nul(body):
+        return None
+    try:
+        return _nul_in(json.loads(body), "")
+    except ValueError:
+        return None  # not JSON: the endpoint says so
+
+
 class ApiErrorMiddleware:
     """Give /api/v1 the API's error bodies where Django or ninja would answer in HTML or text:
-    unknown paths, wrong methods, wrong media types and bodies too large."""
+    unknown paths, wrong methods, wrong media types and bodies too large; and refuse a NUL
+    character anywhere in a request before any view reads it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -99,6 +168,10 @@ class ApiErrorMiddleware:
         too_large = self._too_large(request)
         if too_large is not None:
             return self._unsigned(request) or too_large
+        field = nul_field(request, self._multipart(request))
+        if field is not None:
+            return self._unsigned(request) or error_response(
+                400, f"{field}: " + _("must not contain NUL characters"))
         response = self.get_response(request)
         if response.get("Content-Type", "").startswith("application/json"):
             return response
@@ -127,12 +200,16 @@ class ApiErrorMiddleware:
         return None
 
     @staticmethod
-    def _too_large(request: HttpRequest) -> HttpResponse | None:
+    def _multipart(request: HttpRequest) -> bool:
+        return request.path.rstrip("/").startswith(
+            tuple(API_PREFIX.rstrip("/") + prefix for prefix in MULTIPART_PREFIXES))
+
+    @classmethod
+    def _too_large(cls, request: HttpRequest) -> HttpResponse | None:
         length = request.META.get("CONTENT_LENGTH") or "0"
         if not length.isdigit():
             return None
-        multipart = request.path.rstrip("/").startswith(
-            tuple(API_PREFIX.rstrip("/") + prefix for prefix in MULTIPART_PREFIXES))
+        multipart = cls._multipart(request)
         if multipart and int(length) > settings.API_MAX_UPLOAD_BYTES:
             return error_response(413, _("The upload is too large"))
         if not multipart and int(length) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:

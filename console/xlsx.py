@@ -20,6 +20,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 MAX_CELL_CHARS = 32_767  # Excel's limit for a cell's text
+# XML readers turn a raw carriage return into a line feed: written as a reference, it stays.
+_CONTROL = {"\r": "&#13;"}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 # Styles (xl/styles.xml below): 0 plain, 1 date and time, 2 date, 3 bold (the header).
 DATETIME_STYLE, DATE_STYLE, BOLD_STYLE = 1, 2, 3
@@ -80,8 +82,8 @@ def _cell(reference: str, value, style: int = 0) -> str:
 def _text(reference: str, text: str, style: int) -> str:
     text = text[:MAX_CELL_CHARS]
     space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-    return (f'<c r="{reference}" t="inlineStr"{_s(style)}><is><t{space}>{escape(text)}</t>'
-            "</is></c>")
+    return (f'<c r="{reference}" t="inlineStr"{_s(style)}><is><t{space}>'
+            f"{escape(text, _CONTROL)}</t></is></c>")
 
 
 def _s(style: int) -> str:

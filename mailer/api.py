@@ -15,13 +15,16 @@ from ninja.responses import Status as Answer
 from console.api import (
     ApiError,
     DateOut,
+    EpochMillis,
     LabelledCode,
     NotFound,
+    Sid,
     SpringPagination,
     caller,
     caller_time_zone,
     date_object,
     split_list,
+    within_epoch_range,
 )
 from console.models import Membership
 from mailer import api_labels, lifecycle
@@ -77,15 +80,15 @@ def post_mails(request: HttpRequest, payload: MailRequestIn) -> Answer:
 
 
 class RequestFilters(Schema):
-    startUtc: int | None = None
+    startUtc: EpochMillis | None = None
     startDateTime: str | None = None
-    endUtc: int | None = None
+    endUtc: EpochMillis | None = None
     endDateTime: str | None = None
     requestId: str | None = None
     mailId: str | None = None
     dispatchType: str | None = None
     title: str | None = None
-    templateSid: int | None = None
+    templateSid: Sid | None = None
     senderAddress: str | None = None
     recipientAddress: str | None = None
     sendStatus: list[str] = Field(default_factory=list)
@@ -100,7 +103,7 @@ def _moment(utc: int | None, text: str | None, name: str, time_zone: str) -> dat
     if moment is None:
         raise ApiError(400, _("%(utc)s or %(text)s: one of them is required")
                        % {"utc": f"{name}Utc", "text": f"{name}DateTime"})
-    return moment
+    return within_epoch_range(moment, f"{name}DateTime")  # the Utc form is bounded already
 
 
 def _statuses(values: list[str], allowed: list[str] = Status.values) -> list[str]:

@@ -18,11 +18,13 @@ from addressbook.addresses import normalise_address
 from console.api import (
     ApiError,
     DateOut,
+    EpochMillis,
     LabelledCode,
     SpringPagination,
     caller,
     caller_time_zone,
     date_object,
+    within_epoch_range,
 )
 from console.models import Membership
 from mailer import suppression
@@ -41,17 +43,19 @@ SEND_BLOCK_TIME = "SEND_BLOCK_TIME"
 
 def _moment(utc: int | None, text: str | None, name: str, time_zone: str) -> datetime | None:
     try:
-        return parse_moment(utc, text, time_zone, name)
+        moment = parse_moment(utc, text, time_zone, name)
     except Refused as refused:
         raise ApiError(400, str(refused)) from None
+    # The Utc form is bounded by its schema already.
+    return None if moment is None else within_epoch_range(moment, f"{name}DateTime")
 
 
 class UnsubscriberFilters(Schema):
     emailAddress: str | None = None
     isRegByManager: bool | None = None
-    startUtc: int | None = None
+    startUtc: EpochMillis | None = None
     startDateTime: str | None = None
-    endUtc: int | None = None
+    endUtc: EpochMillis | None = None
     endDateTime: str | None = None
 
 

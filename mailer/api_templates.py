@@ -28,6 +28,7 @@ from console.api import (
     caller_time_zone,
     date_object,
 )
+from console.api import Sid as SidParam
 from console.models import JobStatus, Membership
 from mailer import template_library as library
 from mailer.api_labels import labelled
@@ -257,7 +258,7 @@ def get_template_export_request_list(request: HttpRequest):
                   "description": "The export file",
                   "content": {"application/json": {"schema": {"type": "string",
                                                               "format": "binary"}}}}}})
-def export_template(request: HttpRequest, export_sid: int) -> FileResponse:
+def export_template(request: HttpRequest, export_sid: SidParam) -> FileResponse:
     project = caller(request).project
     job = TemplateExport.objects.filter(project=project, pk=export_sid).first()
     if job is None:
@@ -285,7 +286,7 @@ def import_template(request: HttpRequest,
 
 
 @template.get("/{template_sid}", response=TemplateOut, summary="One template")
-def get_template(request: HttpRequest, template_sid: int) -> dict:
+def get_template(request: HttpRequest, template_sid: SidParam) -> dict:
     project = caller(request).project
     return _template_out(_get_template(project, template_sid), project.time_zone)
 
@@ -306,7 +307,8 @@ def create_template(request: HttpRequest, payload: TemplateIn) -> Answer:
 
 
 @template.put("/{template_sid}", response=TemplateOut, summary="Change a template")
-def update_template(request: HttpRequest, template_sid: int, payload: TemplateUpdateIn) -> dict:
+def update_template(request: HttpRequest, template_sid: SidParam,
+                    payload: TemplateUpdateIn) -> dict:
     project = caller(request, Membership.Role.SENDER).project
     found = _get_template(project, template_sid)
     fields = library.TemplateFields(
@@ -322,7 +324,7 @@ def update_template(request: HttpRequest, template_sid: int, payload: TemplateUp
 
 @template.delete("/{template_sid}", response=TemplateOut,
                  summary="Delete a template (it can be restored)")
-def delete_template(request: HttpRequest, template_sid: int) -> dict:
+def delete_template(request: HttpRequest, template_sid: SidParam) -> dict:
     project = caller(request, Membership.Role.SENDER).project
     found = _get_template(project, template_sid)
     library.delete_template(found)
@@ -331,7 +333,7 @@ def delete_template(request: HttpRequest, template_sid: int) -> dict:
 
 @template.put("/{template_sid}/restoration", response=TemplateOut,
               summary="Restore a deleted template")
-def restore_template(request: HttpRequest, template_sid: int) -> dict:
+def restore_template(request: HttpRequest, template_sid: SidParam) -> dict:
     project = caller(request, Membership.Role.SENDER).project
     found = _get_template(project, template_sid, deleted=None)
     try:
@@ -343,7 +345,7 @@ def restore_template(request: HttpRequest, template_sid: int) -> dict:
 
 @template.put("/{template_sid}/name-location", response=TemplateOut,
               summary="Rename a template or move it to another category")
-def update_template_location_or_name(request: HttpRequest, template_sid: int,
+def update_template_location_or_name(request: HttpRequest, template_sid: SidParam,
                                      payload: TemplateNameLocationIn) -> dict:
     project = caller(request, Membership.Role.SENDER).project
     found = _get_template(project, template_sid)
@@ -371,7 +373,7 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Answer:
 
 @category.put("/{category_sid}/name-location", response=CategoryOut,
               summary="Rename a category or move it")
-def update_category_location_or_name(request: HttpRequest, category_sid: int,
+def update_category_location_or_name(request: HttpRequest, category_sid: SidParam,
                                      payload: CategoryNameLocationIn) -> dict:
     project = caller(request, Membership.Role.SENDER).project
     found = _get_category(project, category_sid)
@@ -386,7 +388,7 @@ def update_category_location_or_name(request: HttpRequest, category_sid: int,
 
 @category.delete("/{category_sid}", response=CategoryOut,
                  summary="Delete an empty category")
-def delete_category(request: HttpRequest, category_sid: int) -> dict:
+def delete_category(request: HttpRequest, category_sid: SidParam) -> dict:
     project = caller(request, Membership.Role.SENDER).project
     found = _get_category(project, category_sid)
     answer = _category_out(found)

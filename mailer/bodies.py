@@ -1,24 +1,22 @@
-"""Bodies as the screens show them: the sanitised preview document that loads nothing from
-elsewhere, and a body carried over from one body type (Editor, HTML, TEXT) to another."""
+"""Bodies as the screens show them: the preview document (console.sanitize.mail_document) of a
+body of any type, and a body carried over from one body type (Editor, HTML, TEXT) to another."""
 
 from __future__ import annotations
 
 from html import escape
 
-from console.sanitize import clean_html
+from console.sanitize import clean_html, mail_document
 from mailer.mime import html_to_text, text_as_html
 from mailer.models import BodyType
 
 
 def preview_document(body: str, body_type: str, footer: str = "") -> str:
-    """The body as a recipient would see it, sanitised, for a sandboxed frame whose own policy
+    """The body as a recipient would see it, sanitised, in the preview document whose policy
     loads nothing from elsewhere (no remote image tells a sender the preview was opened)."""
     html = f"<pre>{escape(body)}</pre>" if body_type == BodyType.TEXT else clean_html(body)
     if footer:
-        html += clean_html(footer)
-    return ('<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
-            "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
-            f"<body style=\"font-family: sans-serif\">{html}</body>")
+        html += clean_html(footer)  # apart, so that an unclosed tag of the body cannot hide it
+    return mail_document(html)
 
 
 def switch_body(data, new_type: str):

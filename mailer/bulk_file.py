@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from python_calamine import CalamineError, CalamineWorkbook
 
 from addressbook.addresses import normalise_address
+from addressbook.imports import restore_neutralised
 from console import jobs
 from console.models import Project
 from mailer.acceptance import CheckedRecipients, recipient_problem
@@ -95,7 +96,9 @@ def _check(job: BulkSendFile, progress: jobs.Progress) -> dict:
     found, seen = [], set()
     width = len(header)
     for number, cells in enumerate(rows[1:], start=2):
-        values = [cell.strip() if type(cell) is str else _text(cell) for cell in cells[:width]]
+        # A cell of an Outbound export reads back as it was exported.
+        values = [restore_neutralised(cell).strip() if type(cell) is str else _text(cell)
+                  for cell in cells[:width]]
         values += [""] * (width - len(values))
         if not any(values):
             continue

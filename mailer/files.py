@@ -4,9 +4,11 @@ under FILES_DIR, and finding them again by fileId for a send request."""
 from __future__ import annotations
 
 import io
+import lzma
 import mimetypes
 import secrets
 import zipfile
+import zlib
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 
@@ -28,7 +30,13 @@ REFUSED_EXTENSIONS = frozenset({
 EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf",
                     b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
 ZIP_MAGIC = b"PK\x03\x04"
+HEAD_BYTES = max(len(magic) for magic in (*EXECUTABLE_MAGIC, ZIP_MAGIC))
+# Archives within the attachment that are read (the attachment itself is the first); one nested
+# deeper is refused, since what it holds would go unchecked.
 MAX_ZIP_DEPTH = 3
+# What reading a damaged or unusual archive raises.
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, NotImplementedError, RuntimeError,
+               ValueError, EOFError, OSError)
 
 
 class Unacceptable(ValueError):
@@ -36,26 +44,71 @@ class Unacceptable(ValueError):
 
 
 def _extension(name: str) -> str:
-    suffix = PurePosixPath(name.replace("\\", "/")).suffix
+    """The extension as Windows sees it: it drops trailing dots and spaces (a.exe. is a.exe)."""
+    suffix = PurePosixPath(name.replace("\\", "/").rstrip(". ")).suffix
     return suffix[1:].lower()
 
 
+def _unreadable(name: str, error: Exception) -> Unacceptable:
+    return Unacceptable(_("%(name)s: not a readable zip archive (%(error)s)")
+                        % {"name": name, "error": error})
+
+
+def _head(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str) -> bytes:
+    """The first bytes of an entry, enough for its magic number; none for an encrypted one."""
+    if entry.flag_bits & 0x1:
+        return b""
+    try:
+        with archive.open(entry) as opened:
+            return opened.read(HEAD_BYTES)
+    except _UNREADABLE as error:
+        raise _unreadable(name, error) from None
+
+
 def _check_zip(data: bytes, name: str, depth: int) -> None:
+    """Every entry by its name and its first bytes; archives inside, by either, read in turn
+    down to MAX_ZIP_DEPTH."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, RuntimeError) as error:
-        raise Unacceptable(_("%(name)s: not a readable zip archive (%(error)s)")
-                           % {"name": name, "error": error}) from None
+    except _UNREADABLE as error:
+        raise _unreadable(name, error) from None
     for entry in entries:
+        if entry.is_dir():
+            continue
         inner = entry.filename
-        if _extension(inner) in REFUSED_EXTENSIONS:
+        extension = _extension(inner)
+        if extension in REFUSED_EXTENSIONS:
             raise Unacceptable(_("%(name)s contains %(inner)s, and .%(extension)s files "
                                  "cannot be attached")
-                               % {"name": name, "inner": inner, "extension": _extension(inner)})
-        if depth < MAX_ZIP_DEPTH and _extension(inner) == "zip" and \
-                entry.file_size <= MAX_FILE_BYTES:
-            _check_zip(archive.read(entry), f"{name}/{inner}", depth + 1)
+                               % {"name": name, "inner": inner, "extension": extension})
+        head = _head(archive, entry, name)
+        if head.startswith(EXECUTABLE_MAGIC):
+            raise Unacceptable(_("%(name)s contains %(inner)s, which is a program and cannot "
+                                 "be attached") % {"name": name, "inner": inner})
+        if extension == "zip" or head.startswith(ZIP_MAGIC):
+            _check_inner_zip(archive, entry, f"{name}/{inner}", depth)
+
+
+def _check_inner_zip(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str,
+                     depth: int) -> None:
+    """An archive inside the one at `depth`: read and checked, or refused when it cannot be."""
+    outer, _slash, inner = name.rpartition("/")
+    if depth >= MAX_ZIP_DEPTH:
+        raise Unacceptable(_("%(name)s contains %(inner)s, an archive nested more than "
+                             "%(max)d deep: what it holds cannot be checked, so it cannot be "
+                             "attached") % {"name": outer, "inner": inner, "max": MAX_ZIP_DEPTH})
+    if entry.flag_bits & 0x1:
+        raise Unacceptable(_("%(name)s contains %(inner)s, an encrypted archive: what it holds "
+                             "cannot be checked, so it cannot be attached")
+                           % {"name": outer, "inner": inner})
+    if entry.file_size > MAX_FILE_BYTES:
+        raise _too_large(name, entry.file_size)
+    try:
+        data = archive.read(entry)
+    except _UNREADABLE as error:
+        raise _unreadable(name, error) from None
+    _check_zip(data, name, depth + 1)
 
 
 def _too_large(name: str, size: int) -> Unacceptable:
@@ -68,6 +121,10 @@ def check_file(name: str, data: bytes) -> str:
     """The content type to send the file with; Unacceptable if it must not be attached."""
     if not name or name in (".", ".."):
         raise Unacceptable(_("a file needs a name"))
+    if name != name.rstrip(". "):
+        # Windows drops them: a.exe. would be saved as a.exe.
+        raise Unacceptable(_("%(name)s: a file name cannot end in a dot or a space")
+                           % {"name": name})
     if len(data) > MAX_FILE_BYTES:
         raise _too_large(name, len(data))
     extension = _extension(name)

@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from console.access import project_view
 from console.models import SandboxMessage
 from console.partials import page_or_fragment
+from console.sanitize import MailViewForm, has_remote_images, mail_document
 
 PAGE_SIZE = 25
 
@@ -60,10 +61,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def message(request: HttpRequest, pk: int) -> HttpResponse:
+    """One message; its HTML in a frame that loads remote images only when asked (?remote=1)."""
     item = _get_message(request, pk)
+    form = MailViewForm(request.GET)
+    remote = form.is_valid() and form.cleaned_data["remote"]
+    content = item.content()
+    document = mail_document(content.html, remote_images=remote) if content.html else ""
     return render(request,
                   page_or_fragment(request, "console/sandbox_message.html", "message-detail"),
-                  {"item": item, "content": item.content()})
+                  {"item": item, "content": content, "document": document,
+                   "images_blocked": not remote and has_remote_images(content.html)})
 
 
 @project_view()

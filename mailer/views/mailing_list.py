@@ -24,7 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from console.access import Role, project_view
 from console.paging import keyset_page
 from console.partials import page_or_fragment
-from console.sanitize import clean_html
+from console.sanitize import MailViewForm, has_remote_images, mail_document
 from mailer import files, lifecycle, mail_lists
 from mailer.mail_lists import MailSearchForm, MailSearchOfRequestForm, Tab
 from mailer.models import (
@@ -176,7 +176,7 @@ def _recipients_page(request: HttpRequest, criteria, data: dict) -> dict:
         row.badge = STATUS_BADGES.get(row.mail.status, "")
     context = {**page.context(), "open": data["open"],
                "live": any(r.mail.status in LIVE for r in rows)}
-    if data["open"].isdigit():
+    if data["open"].isdigit() and len(data["open"]) <= 18:
         opened = next((r for r in rows if r.pk == int(data["open"])), None) or (
             Recipient.objects.filter(project=request.project, pk=int(data["open"]))
             .select_related("send_request", "mail").first())
@@ -259,19 +259,23 @@ def _get_mail(request: HttpRequest, mail_id: str) -> Mail:
 @vary_on_headers("HX-Request")
 def view_content(request: HttpRequest, mail_id: str) -> HttpResponse:
     """[View content]: the mail as its recipient got it — tags replaced, the unsubscribe
-    footer of advertising mail included, no tracking image — sanitised, in a sandboxed frame."""
+    footer of advertising mail included, no tracking image — sanitised, in a sandboxed frame
+    that loads remote images only when asked (?remote=1)."""
     mail = _get_mail(request, mail_id)
     recipients = mail.recipients.order_by("id")
     chosen = request.GET.get("recipient", "")
-    recipient = (recipients.filter(pk=int(chosen)).first() if chosen.isdigit() else None) or \
+    known = chosen.isdigit() and len(chosen) <= 18  # a primary key, not a huge number
+    recipient = (recipients.filter(pk=int(chosen)).first() if known else None) or \
         recipients.filter(type=RecipientType.TO).first()
+    form = MailViewForm(request.GET)
+    remote = form.is_valid() and form.cleaned_data["remote"]
     renderer = RequestRenderer(mail.send_request, for_sending=False)
-    document = ('<!doctype html><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
-                "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
-                '<body style="font-family: sans-serif">'
-                f"{clean_html(renderer.preview_body(recipient))}</body>")
+    document = mail_document(renderer.preview_body(recipient), remote_images=remote)
     context = {"mail": mail, "mail_id": mail_id, "recipient": recipient,
                "subject": renderer.preview_title(recipient), "document": document,
+               "images_blocked": not remote and has_remote_images(document),
+               "remote_url": f"{request.path}?" + urlencode(
+                   {"recipient": recipient.pk, "remote": 1} if recipient else {"remote": 1}),
                "attachments": _attachments(mail.send_request)}
     return render(request, page_or_fragment(request, "mailer/mail_content.html", "content-dialog"),
                   context)

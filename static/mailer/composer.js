@@ -28,7 +28,9 @@
     return !!(box && box.checked);
   }
 
+  // The extension as Windows sees it: it drops trailing dots and spaces (a.exe. is a.exe).
   function extension(name) {
+    name = name.replace(/[. ]+$/, "");
     var dot = name.lastIndexOf(".");
     return dot < 0 ? "" : name.slice(dot + 1).toLowerCase();
   }
