@@ -37,7 +37,9 @@ def start(url: str, data_dir: Path, log_file: Path | None = None) -> subprocess.
         "--dir", str(data_dir),
         "--logfile", str(log_file or data_dir / "redis.log"),
     ]
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL)  # noqa: S603
+    # A session of its own: a terminal's Ctrl-C is for the caller, which stops it.
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL,  # noqa: S603
+                               start_new_session=True)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if answers(url):

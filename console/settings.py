@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "console.logs.RequestIdMiddleware",
     "console.middleware.RegionalApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -205,6 +206,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis down for a while: workers and beat keep trying to reconnect for as long as it takes (the
+# default gives up after 100 attempts, some 50 minutes, and the worker exits), and the tasks that
+# are running finish their time slice instead of being cancelled (console/celery.py has the
+# patch that lets the worker survive the reconnect).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -242,11 +249,23 @@ MAILER_RETRY_MAX_DELAY_SECONDS = env.float("MAILER_RETRY_MAX_DELAY_SECONDS", def
 MAILER_RETRY_MAX_ATTEMPTS = env.int("MAILER_RETRY_MAX_ATTEMPTS", default=6)
 MAILER_RETRY_MAX_AGE_HOURS = env.float("MAILER_RETRY_MAX_AGE_HOURS", default=24.0)
 
+# Every line carries the request ID of the web request, or of the request that caused a task
+# ("-" for neither); LOG_FORMAT=json writes one JSON object per line (console/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "console.logs.RequestIdFilter"},
+        "refusals": {"()": "console.logs.RefusalFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s "
+                           "request_id=%(request_id)s %(message)s"},
+        "json": {"()": "console.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": env.str("LOG_FORMAT", default="text"),
+                             "filters": ["request_id", "refusals"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

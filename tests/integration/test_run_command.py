@@ -1,10 +1,12 @@
 """README command 1: `manage.py run` brings up web, worker, beat and sink on the embedded
-default (SQLite and the embedded Redis), prints a login that works, and Ctrl-C stops it all."""
+default (SQLite and the embedded Redis), prints a login that works, restarts a child that dies,
+and Ctrl-C (SIGINT to its whole process group, as a terminal sends it) stops it all."""
 
 from __future__ import annotations
 
 import contextlib
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -20,10 +22,36 @@ from pathlib import Path
 
 import pytest
 
+from console.signature import signed_headers
 from tests.factories import free_port
 from tests.integration.conftest import wait_for
 
 BASE = Path(__file__).resolve().parents[2]
+
+
+STARTED = re.compile(r"started (\w+) \(pid (\d+)\)")
+
+
+def _started(log: Path) -> dict[str, list[int]]:
+    """The pids of the children, by name, in the order they were started."""
+    pids: dict[str, list[int]] = {}
+    for name, pid in STARTED.findall(log.read_text()):
+        pids.setdefault(name, []).append(int(pid))
+    return pids
+
+
+def _left_over(sessions: set[int]) -> list[str]:
+    """Live processes in these sessions (each child is a session of its own)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        state, _ppid, _pgid, session = text.rsplit(")", 1)[1].split()[:4]
+        if int(session) in sessions and state != "Z":
+            found.append(text.split(")")[0] + ")")
+    return found
 
 
 def _refuses(port: int) -> bool:
@@ -41,14 +69,16 @@ def running_console(tmp_path):
                EMBEDDED_REDIS_URL=f"redis://127.0.0.1:{redis}/0")
     log = tmp_path / "run.log"
     with log.open("w") as out:
+        # A session of its own, as in a terminal: the test can signal its whole process group.
         process = subprocess.Popen(
             [sys.executable, "manage.py", "run", "--port", str(web), "--concurrency", "1"],
-            cwd=BASE, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=BASE, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     yield process, {"web": web, "sink": sink, "redis": redis}, log
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    for session in [process.pid, *(pid for pids in _started(log).values() for pid in pids)]:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(session, signal.SIGKILL)
+    process.wait()
 
 
 def _health(port: int) -> int:
@@ -60,6 +90,15 @@ def _health(port: int) -> int:
         return error.code
     except OSError:
         return 0
+
+
+def _status(url: str, data: bytes | None = None, headers: dict | None = None) -> int:
+    request = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def _log_in(port: int, username: str, password: str) -> str:
@@ -101,11 +140,56 @@ def test_it_runs_everything_until_ctrl_c(running_console):
 
     wait_for(demo_mail_links, 90, "demo mail with links to the console's port", process)
 
-    process.send_signal(signal.SIGINT)
+    # The request ID of a request is on the web's lines, and on the worker's for its task.
+    keys = dict(re.findall(r"(ACCESS_KEY|SECRET_KEY)=(\w+)", output))
+    assert _status(f"http://127.0.0.1:{ports['web']}/no-such-page/",
+                   headers={"X-Request-ID": "run-404"}) == 404
+    mail = {"senderAddress": "shop@company.com", "title": "Hi", "body": "<p>Hi</p>",
+            "recipients": [{"address": "someone@example.com"}]}
+    assert _status(f"http://127.0.0.1:{ports['web']}/api/v1/mails", json.dumps(mail).encode(),
+                   {"X-Request-ID": "run-mail", "Content-Type": "application/json",
+                    **signed_headers("POST", "/api/v1/mails", keys["ACCESS_KEY"],
+                                     keys["SECRET_KEY"])}) == 201
+    wait_for(lambda: re.search(r"level=INFO logger=celery\S* request_id=run-mail .*"
+                               r"mailer\.prepare_request.* succeeded", log.read_text()),
+             60, "the worker's line for the request's task", process)
+    assert "request_id=run-404 Not Found: /no-such-page/" in log.read_text()
+
+    # Ctrl-C in a terminal: SIGINT to every process of the foreground process group.
+    os.killpg(process.pid, signal.SIGINT)
     process.wait(60)
     assert process.returncode == 0
     for name, port in ports.items():
         assert _refuses(port), f"{name} is still listening on {port}"
+    children = _started(log)
+    assert set(children) == {"redis", "sink", "worker", "beat", "web"}
+    assert _left_over({process.pid, *(pids[0] for pids in children.values())}) == []
+
+
+def test_it_restarts_a_child_that_dies_and_stays_healthy(running_console):
+    process, ports, log = running_console
+    wait_for(lambda: _health(ports["web"]) == 200, 90, "the console healthy", process)
+    first = _started(log)
+
+    for name in ("worker", "sink"):
+        os.killpg(first[name][0], signal.SIGKILL)  # the child and its own children
+    wait_for(lambda: all(len(_started(log).get(name, [])) == 2 for name in ("worker", "sink")),
+             30, "the worker and the sink started again", process)
+    assert re.search(r"worker exited with code -9; restarting it in 1 s", log.read_text())
+    assert re.search(r"sink exited with code -9; restarting it in 1 s", log.read_text())
+    wait_for(lambda: _health(ports["web"]) == 200, 60, "the console healthy again", process)
+    with smtplib.SMTP("127.0.0.1", ports["sink"], timeout=5) as smtp:
+        assert smtp.noop()[0] == 250
+    assert [len(pids) for name, pids in _started(log).items() if name not in ("worker", "sink")
+            ] == [1, 1, 1]  # redis, beat and web kept running
+
+    process.send_signal(signal.SIGTERM)
+    process.wait(60)
+    assert process.returncode == 0
+    for name, port in ports.items():
+        assert _refuses(port), f"{name} is still listening on {port}"
+    sessions = {process.pid, *(pid for pids in _started(log).values() for pid in pids)}
+    assert _left_over(sessions) == []
 
 
 def test_it_refuses_to_start_on_a_busy_port(tmp_path):
