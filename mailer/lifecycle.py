@@ -99,14 +99,19 @@ def cancel_scheduled_mail(mail: Mail) -> int:
     with transaction.atomic():
         if not Mail.objects.filter(pk=mail.pk, status=Status.READY).cancel():
             raise Refused(_("the mail is no longer waiting for its scheduled time"))
-        cancelled = Recipient.objects.filter(mail_id=mail.pk,
-                                             result_code__in=PENDING_CODES).update(
-            result_code=ResultCode.CANCELED_MAIL, settled_at=timezone.now())
+        cancelled = _cancel_recipients([mail.pk])
         if not Mail.objects.filter(send_request_id=send_request.pk,
                                    status=Status.READY).exists():
             SendRequest.objects.filter(pk=send_request.pk).cancel(now)
     give_back(send_request, cancelled)
     return cancelled
+
+
+def _cancel_recipients(mail_ids: list[int]) -> int:
+    """The recipients of these mails that were not sent become CANCELED_MAIL, a final result
+    (stamped for the statistics); how many."""
+    return Recipient.objects.filter(mail_id__in=mail_ids, result_code__in=PENDING_CODES).update(
+        result_code=ResultCode.CANCELED_MAIL, settled_at=timezone.now())
 
 
 def cancel_waiting_mails(send_request_pk: int, now: datetime) -> int:
@@ -118,9 +123,7 @@ def cancel_waiting_mails(send_request_pk: int, now: datetime) -> int:
     mail_ids = list(mails.values_list("pk", flat=True))
     if not mail_ids:
         return 0
-    cancelled = Recipient.objects.filter(mail_id__in=mail_ids,
-                                         result_code__in=PENDING_CODES).update(
-        result_code=ResultCode.CANCELED_MAIL, settled_at=timezone.now())
+    cancelled = _cancel_recipients(mail_ids)
     # A general mail that had reached some of its recipients before gets its own final status.
     mixed = set(Recipient.objects.filter(mail_id__in=mail_ids).exclude(
         result_code=ResultCode.CANCELED_MAIL).values_list("mail_id", flat=True))
