@@ -65,3 +65,14 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+def sign_in(page, live_server, user, project) -> None:
+    """Sign in through the login page; the console opens on the project."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**/projects/{project.slug}/**")

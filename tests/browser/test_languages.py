@@ -13,7 +13,7 @@ from django.conf import settings
 from mailer.models import MailerSettings, Recipient, Template
 from mailer.tasks import prepare_request
 from mailer.unsubscribe import unsubscribe_url
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.mailer.factories import accepted_request
 
 pytestmark = pytest.mark.browser
@@ -52,11 +52,7 @@ def _visible_lines(page) -> list[str]:
 @pytest.mark.parametrize("language", ["en", "ko", "ja"])
 def test_every_screen_in_each_language(page, live_server, project, owner, data, language,
                                        screenshot):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", owner.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**/projects/{project.slug}/**")
+    sign_in(page, live_server, owner, project)
     page.click("#language-switch summary")
     page.click(f"#language-switch button[value={language}]")
     page.wait_for_selector(f"html[lang={language}]")

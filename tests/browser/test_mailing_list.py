@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 
 from console.sink import start_sink, stop_sink
 from mailer.models import FINAL_STATUSES, SendRequest, Status, Template
-from tests.factories import PASSWORD, ApiClient, free_port, make_api_key
+from tests.browser.conftest import sign_in
+from tests.factories import ApiClient, free_port, make_api_key
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.browser
@@ -40,11 +41,7 @@ def mailing(page, live_server, project, owner, sink, worker_factory):
     key, secret = make_api_key(project, owner)
     api = ApiClient(Client(REMOTE_ADDR="203.0.113.9"), key.access_key, secret)
     page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", owner.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**/projects/{project.slug}/**")
+    sign_in(page, live_server, owner, project)
     return api, f"{live_server.url}/projects/{project.slug}/mails/"
 
 

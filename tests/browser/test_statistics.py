@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.mailer.conftest import sink  # noqa: F401 - the fixture
 from tests.stats.conftest import (
     SIM,
@@ -27,11 +27,7 @@ def statistics(page, live_server, project, owner, workload, worker_factory):  # 
     workload.run()
     catch_up()
     worker_factory()  # builds the downloads
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", owner.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**/projects/{project.slug}/**")
+    sign_in(page, live_server, owner, project)
     page.goto(f"{live_server.url}/projects/{project.slug}/statistics/")
     page.wait_for_selector(".chart[data-drawn=true]")
     return page
