@@ -62,9 +62,32 @@ def _use_broker(url: str) -> None:
     app.amqp._producer_pool = None
 
 
+class Sink:
+    """The counting SMTP sink on a loopback port of its own, which a test may stop (the relay is
+    down: connections refused) and start again on the same port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"smtp://127.0.0.1:{self.port}"
+        self.controller = None
+
+    def start(self) -> None:
+        self.controller = start_sink("127.0.0.1", self.port)
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            stop_sink(self.controller)
+            self.controller = None
+
+
 @pytest.fixture
 def sink(transactional_db):
-    port = free_port()
-    controller = start_sink("127.0.0.1", port)
-    yield port
-    stop_sink(controller)
+    server = Sink()
+    server.start()
+    yield server
+    server.stop()
+
+
+FAST = {"MAILER_SWEEP_SECONDS": "1", "MAILER_PREPARE_STALL_SECONDS": "3",
+        "MAILER_LEASE_SECONDS": "5", "MAILER_RETRY_BASE_SECONDS": "0.5"}
+"""Chores every second and short leases: a scenario recovers in seconds, not minutes."""

@@ -1,0 +1,44 @@
+"""PostgreSQL cutting the worker's connections in the middle of a send (a failover, a restart,
+an operator's pg_terminate_backend): the delivery tasks that lose their connection fail, the
+leases of their claims expire, and the next tasks — on a fresh connection — send the rest.
+A mail sent but not yet recorded when its connection died is sent again, and marked."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection
+
+from tests.faults.conftest import FAST
+from tests.faults.ledger import post, sent_so_far, settle, wait_final
+from tests.integration.conftest import wait_for
+
+pytestmark = pytest.mark.integration
+APPLICATION = "outbound-fault-worker"  # libpq's PGAPPNAME: the worker's connections only
+
+
+def _terminate_worker_connections() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
+                       "FROM pg_stat_activity WHERE application_name = %s", [APPLICATION])
+        return cursor.fetchone()[0]
+
+
+def test_database_connections_terminated_mid_send_lose_nothing(
+        api, sink, worker_factory, beat_factory):
+    env = {"EMAIL_URL": sink.url, **FAST}
+    worker = worker_factory(PGAPPNAME=APPLICATION, **env)
+    beat_factory(**env)
+    send_request = post(api, 4000)
+    wait_for(lambda: sent_so_far(send_request) >= 500, 60, "500 recipients sent")
+
+    terminated = _terminate_worker_connections()
+    time.sleep(1)
+    terminated += _terminate_worker_connections()  # and the connections opened again meanwhile
+    assert terminated >= 2
+    assert sent_so_far(send_request) < 4000, "the send finished before the connections died"
+
+    wait_final([send_request], 120, worker)
+    assert worker.poll() is None
+    settle("database-connections-terminated", [send_request])
