@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
@@ -199,6 +199,29 @@ def record(send_request: SendRequest, token: str,
         give_back(send_request, out.cancelled)
 
 
+RECORD_ATTEMPTS = 3
+
+
+def record_surely(send_request: SendRequest, token: str,
+                  results: list[tuple[ClaimedMail, dict[int, Outcome]]],
+                  still_claimed: list[int], send_block_hours: int) -> None:
+    """record(), again on a new connection when the database dropped this one (a restart, a
+    failover, a terminated backend): the mails are sent, so losing their results would send
+    them a second time once their lease expired. The batch is one transaction, so a try that
+    failed wrote nothing."""
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            record(send_request, token, results, still_claimed, send_block_hours)
+            return
+        except (OperationalError, InterfaceError):
+            if attempt == RECORD_ATTEMPTS:
+                raise
+            logger.warning("lost the database connection while recording %d mails of request "
+                           "%s; trying again on a new one", len(results), send_request.pk)
+            connection.close()
+            time.sleep(0.2 * attempt)
+
+
 def finish_if_done(request_pk: int) -> bool:
     """Sending → S / PF / F / U once no mail of the request is waiting; True if finished."""
     if Mail.objects.filter(send_request_id=request_pk,
@@ -244,12 +267,12 @@ def deliver(request_pk: int) -> None:
         for index, mail in enumerate(batch):
             results.append((mail, send_mail(connection, renderer, mail)))
             if len(results) >= flush_size or time.monotonic() - last_flush >= 0.5:
-                record(send_request, token, results, [m.pk for m in batch[index + 1:]],
-                       send_block_hours)
+                record_surely(send_request, token, results,
+                              [m.pk for m in batch[index + 1:]], send_block_hours)
                 results = []
                 last_flush = time.monotonic()
         if results:
-            record(send_request, token, results, [], send_block_hours)
+            record_surely(send_request, token, results, [], send_block_hours)
     if out_of_time:
         nudge(request_pk)  # let other requests' tasks have the worker in between
     elif not finish_if_done(request_pk):
