@@ -23,10 +23,13 @@ _SEPARATORS = re.compile(r"[\t \r\n,;]+")
 
 
 def is_valid_address(address: str) -> bool:
-    if not address or len(address) > MAX_LENGTH or not _ADDRESS.match(address):
+    """The syntax of the whole text (a trailing newline too), and the lengths of the form it is
+    stored in: lower-casing lengthens a few letters (İ → i̇), past what the columns hold."""
+    if not address or len(address) > MAX_LENGTH or not _ADDRESS.fullmatch(address):
         return False
-    local, _at, domain = address.rpartition("@")
-    if len(local) > 64 or len(domain) > 255:
+    stored = address if address.isascii() else normalise_address(address)
+    local, _at, domain = stored.rpartition("@")
+    if len(stored) > MAX_LENGTH or len(local) > 64 or len(domain) > 255:
         return False
     top = domain.rsplit(".", 1)[-1]
     return not top.isdigit()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from console.models import Job, JobStatus, Project
 
 # 1 to 100 characters of Hangul (syllables and jamo), letters, digits, ".", "_" and "-".
-GROUP_NAME = re.compile(r"^[0-9A-Za-z\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3._-]{1,100}$")
+GROUP_NAME = re.compile(r"^[0-9A-Za-z\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3._-]{1,100}\Z")
 GROUP_NAME_RULE = _("A group name is 1 to 100 characters of Hangul, letters, digits, "
                     "periods (.), underscores (_) and hyphens (-).")
 

@@ -145,11 +145,13 @@ def authenticate(request: HttpRequest, now_ms: int | None = None) -> ApiCaller:
     ]
     if missing:
         raise SignatureError(_("Missing header: %(headers)s") % {"headers": ", ".join(missing)})
-    if not timestamp.isdigit():
+    # ASCII digits only: isdigit() also allows "²", which int() refuses.
+    if not (timestamp.isascii() and timestamp.isdigit()):
         raise SignatureError(_("%(header)s must be epoch milliseconds")
                              % {"header": TIMESTAMP_HEADER})
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    if abs(now_ms - int(timestamp)) > WINDOW_MS:
+    # Epoch milliseconds have 13 digits until 2286; int() refuses thousands of them.
+    if len(timestamp) > 20 or abs(now_ms - int(timestamp)) > WINDOW_MS:
         raise SignatureError(_("The timestamp is more than %(n)d minutes away from the server "
                                "time") % {"n": WINDOW_MS // 60_000})
 
@@ -194,7 +196,7 @@ def _media_type(request: HttpRequest) -> str:
 
 def _has_body(request: HttpRequest) -> bool:
     length = request.META.get("CONTENT_LENGTH") or "0"
-    return not length.isdigit() or int(length) > 0
+    return not (length.isascii() and length.isdigit()) or int(length) > 0
 
 
 def _has_boundary(request: HttpRequest) -> bool:

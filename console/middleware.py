@@ -207,7 +207,7 @@ class ApiErrorMiddleware:
     @classmethod
     def _too_large(cls, request: HttpRequest) -> HttpResponse | None:
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit():
+        if not (length.isascii() and length.isdigit()):
             return None
         multipart = cls._multipart(request)
         if multipart and int(length) > settings.API_MAX_UPLOAD_BYTES:

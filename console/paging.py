@@ -47,7 +47,8 @@ class Cursor:
     @classmethod
     def parse(cls, text: str) -> Cursor | None:
         micros, _dash, pk = text.partition("-")
-        if not (micros.isdigit() and pk.isdigit()) or len(micros) > 17 or len(pk) > 18:
+        digits = micros.isascii() and pk.isascii() and micros.isdigit() and pk.isdigit()
+        if not digits or len(micros) > 17 or len(pk) > 18:
             return None
         return cls(EPOCH + timedelta(microseconds=int(micros)), int(pk))
 

@@ -19,7 +19,7 @@ KEY_BITS = 2048
 SIGNED_HEADERS = [b"From", b"To", b"Cc", b"Subject", b"Date", b"Message-ID", b"References",
                   b"MIME-Version", b"Content-Type", b"List-Unsubscribe",
                   b"List-Unsubscribe-Post"]
-_DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_DOMAIN = re.compile(r"^(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z")
 
 
 class SigningFailed(Exception):

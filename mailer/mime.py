@@ -42,10 +42,16 @@ def encode_words(text: str) -> str:
     return "\r\n ".join(f"=?UTF-8?B?{base64.b64encode(bytes(w)).decode()}?=" for w in words)
 
 
+def _as_is(text: str) -> bool:
+    """ASCII that a mail client shows as written: "=?" could start what it decodes as an
+    encoded word ("=?UTF-8?B?…?=" would be shown as other text)."""
+    return text.isascii() and "=?" not in text
+
+
 def header_text(value: str) -> str:
-    """An unstructured header value (Subject): as is when ASCII, encoded words otherwise."""
+    """An unstructured header value (Subject): as is when plain ASCII, encoded words otherwise."""
     value = _no_newlines(value)
-    if value.isascii() and len(value) <= 900:
+    if _as_is(value) and len(value) <= 900:
         return value
     return encode_words(value)
 
@@ -55,7 +61,7 @@ def format_address(name: str, address: str) -> str:
     name = _no_newlines(name or "").strip()
     if not name:
         return f"<{address}>" if not address.isascii() else address
-    if not name.isascii():
+    if not _as_is(name):
         return f"{encode_words(name)} <{address}>"
     if _ATOM_SAFE.match(name):
         return f"{name} <{address}>"

@@ -468,7 +468,7 @@ def format_mail_id(request_id: str, seq: int) -> str:
 
 def parse_mail_id(mail_id: str) -> tuple[str, int] | None:
     """`request ID + 8-digit sequence` → (request ID, seq), or None if it is not one."""
-    if len(mail_id) != 28 or not mail_id.isdigit():
+    if len(mail_id) != 28 or not (mail_id.isascii() and mail_id.isdigit()):
         return None
     return mail_id[:20], int(mail_id[20:])
 

@@ -176,7 +176,7 @@ def _recipients_page(request: HttpRequest, criteria, data: dict) -> dict:
         row.badge = STATUS_BADGES.get(row.mail.status, "")
     context = {**page.context(), "open": data["open"],
                "live": any(r.mail.status in LIVE for r in rows)}
-    if data["open"].isdigit() and len(data["open"]) <= 18:
+    if data["open"].isascii() and data["open"].isdigit() and len(data["open"]) <= 18:
         opened = next((r for r in rows if r.pk == int(data["open"])), None) or (
             Recipient.objects.filter(project=request.project, pk=int(data["open"]))
             .select_related("send_request", "mail").first())
@@ -264,7 +264,8 @@ def view_content(request: HttpRequest, mail_id: str) -> HttpResponse:
     mail = _get_mail(request, mail_id)
     recipients = mail.recipients.order_by("id")
     chosen = request.GET.get("recipient", "")
-    known = chosen.isdigit() and len(chosen) <= 18  # a primary key, not a huge number
+    # A primary key, not a huge number or a digit int() refuses ("²").
+    known = chosen.isascii() and chosen.isdigit() and len(chosen) <= 18
     recipient = (recipients.filter(pk=int(chosen)).first() if known else None) or \
         recipients.filter(type=RecipientType.TO).first()
     form = MailViewForm(request.GET)

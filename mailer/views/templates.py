@@ -287,7 +287,7 @@ def template_files(request: HttpRequest) -> HttpResponse:
 @require_POST
 def request_export(request: HttpRequest) -> HttpResponse:
     """Viewers may download, so they may ask for a file too; the selected templates, or all."""
-    ids = [int(pk) for pk in request.POST.getlist("template") if pk.isdigit()]
+    ids = [int(pk) for pk in request.POST.getlist("template") if pk.isascii() and pk.isdigit()]
     library.request_export(request.project, request.user, ids)
     return _after_job(request)
 
