@@ -10,6 +10,13 @@ class ConsoleConfig(AppConfig):
     verbose_name = _("Console")
 
     def ready(self) -> None:
+        from django.db.models import CharField, TextField
+
+        from console.lookups import InArray
+
+        CharField.register_lookup(InArray)
+        TextField.register_lookup(InArray)
+
         from console.navigation import SETTINGS_KEY, Entry, SettingsTab, add_entry, add_settings_tab
 
         add_entry(Entry(SETTINGS_KEY, _("Settings"), "settings", "settings", order=60))

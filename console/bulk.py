@@ -6,15 +6,19 @@ store them (JSON, time zones, booleans) on either database.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 # Fields whose Python values the database drivers take as they are.
 _AS_IS = frozenset({"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField",
                     "ForeignKey", "IntegerField", "PositiveBigIntegerField",
                     "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField",
                     "TextField"})
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[models.Field]:
@@ -26,6 +30,11 @@ def _converter(field: models.Field):
     kind = field.get_internal_type()
     if kind in _AS_IS or (kind == "DateTimeField" and connection.vendor == "postgresql"):
         return None
+    if kind == "JSONField" and connection.vendor == "postgresql":
+        # The JSON text, which PostgreSQL parses (COPY's text rows, a text[] cast to jsonb[]):
+        # the C encoder, not a Jsonb wrapper a value.
+        dumps = field.encoder(ensure_ascii=False) if field.encoder else _JSON
+        return lambda value: None if value is None else dumps.encode(value)
     if kind == "DateTimeField":
         memo: dict = {}  # the same few times recur in a batch
 
@@ -35,18 +44,22 @@ def _converter(field: models.Field):
             return memo[value]
 
         return convert
-    return lambda value: field.get_db_prep_save(value, connection)
+    database = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not a lookup a value
+    return lambda value: field.get_db_prep_save(value, database)
 
 
-def _prepared(columns: list[models.Field], rows: Iterable[Sequence]) -> list[tuple]:
-    converters = [_converter(field) for field in columns]
-    if not any(converters):
+def _prepared(columns: list[models.Field], rows: Iterable[Sequence]) -> list[Sequence]:
+    converting = [(index, convert) for index, convert in
+                  enumerate(_converter(field) for field in columns) if convert is not None]
+    if not converting:
         return [tuple(row) for row in rows]
-    return [
-        tuple(value if convert is None else convert(value)
-              for convert, value in zip(converters, row, strict=True))
-        for row in rows
-    ]
+    prepared = []
+    for row in rows:  # only the columns that need it are converted: most pass as they are
+        values = list(row)
+        for index, convert in converting:
+            values[index] = convert(values[index])
+        prepared.append(values)
+    return prepared
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
@@ -107,9 +120,33 @@ def update_rows(model: type[models.Model], fields: Sequence[str],
                                  strict=True)
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f'UPDATE "{table}" SET {assignments} WHERE "{pk.column}" = %s{condition_sql}',  # noqa: S608
-            values)
+        if connection.vendor == "postgresql":
+            # One statement for the whole batch: the rows travel as one array a column.
+            _update_from_arrays(cursor, table, pk, columns, conditions, values)
+        else:
+            cursor.executemany(
+                f'UPDATE "{table}" SET {assignments} WHERE "{pk.column}" = %s{condition_sql}',  # noqa: S608
+                values)
+
+
+def _update_from_arrays(cursor, table: str, pk: models.Field, columns: list[models.Field],
+                        conditions: list[tuple[models.Field, object]], values: list[tuple]) -> None:
+    """UPDATE … FROM unnest(array, array, …): one round trip and one plan for any number of
+    rows, where executemany sends a statement a row."""
+    width = len(columns)
+    arrays = [list(column) for column in zip(*values, strict=True)]
+    keys, condition_values = arrays[width], [row[0] for row in arrays[width + 1:]]
+    fields = [*columns, pk]
+    names = [f"v{index}" for index in range(len(fields))]
+    unnest = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    assignments = ", ".join(f'"{field.column}" = v.{name}'
+                            for field, name in zip(columns, names, strict=False))
+    condition_sql = "".join(f' AND t."{field.column}" = %s' for field, _value in conditions)
+    cursor.execute(
+        f'UPDATE "{table}" AS t SET {assignments} '  # noqa: S608
+        f'FROM unnest({unnest}) AS v({", ".join(names)}) '
+        f'WHERE t."{pk.column}" = v.{names[-1]}{condition_sql}',
+        [*arrays[:width], keys, *condition_values])
 
 
 def refresh_statistics(*models_: type[models.Model]) -> None:

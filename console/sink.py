@@ -175,6 +175,13 @@ def _settle(future: asyncio.Future, error: Exception | None) -> None:
         future.set_exception(error)
 
 
+def with_pipelining(session, hostname: str, responses: list[str]) -> list[str]:
+    """The EHLO reply offering RFC 2920 PIPELINING too: aiosmtpd reads commands in order from
+    its stream, so a client may send MAIL, RCPT and DATA at once."""
+    session.host_name = hostname
+    return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+
 @dataclass
 class SinkHandler:
     """aiosmtpd handler: the simulator at RCPT and DATA, then storage (or only counting)."""
@@ -183,6 +190,9 @@ class SinkHandler:
     writer: SandboxWriter | None = None
     tempfail_seen: Counter = field(default_factory=Counter)
     received_count: int = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        return with_pipelining(session, hostname, responses)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         outcome = simulate(address)

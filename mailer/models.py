@@ -426,9 +426,11 @@ class MailQuerySet(models.QuerySet):
 class Mail(models.Model):
     """One message of a request: the unit of delivery (claimed with a lease)."""
 
-    # Indexed by the (send_request, seq) constraint.
+    # Indexed by the (send_request, seq) constraint. No database constraint: only preparation
+    # inserts mails (COPY), for a request it just read, and checking 100,000 references at
+    # commit took a third of the preparation (docs/decisions.md). Django cascades deletes.
     send_request = models.ForeignKey(SendRequest, models.CASCADE, related_name="mails",
-                                     db_index=False)
+                                     db_index=False, db_constraint=False)
     seq = models.PositiveIntegerField()
     status = models.CharField(max_length=2, choices=Status.choices, default=Status.READY)
     next_attempt_at = models.DateTimeField(default=timezone.now)
@@ -488,10 +490,13 @@ class RecipientQuerySet(models.QuerySet):
 
 class Recipient(models.Model):
     # project and send_request are indexed by the composite indexes below; mail by its FK.
-    project = models.ForeignKey(Project, models.CASCADE, related_name="+", db_index=False)
+    # No database constraints, as for Mail.send_request: preparation alone inserts them.
+    project = models.ForeignKey(Project, models.CASCADE, related_name="+", db_index=False,
+                                db_constraint=False)
     send_request = models.ForeignKey(SendRequest, models.CASCADE, related_name="recipients",
-                                     db_index=False)
-    mail = models.ForeignKey(Mail, models.CASCADE, related_name="recipients")
+                                     db_index=False, db_constraint=False)
+    mail = models.ForeignKey(Mail, models.CASCADE, related_name="recipients",
+                             db_constraint=False)
     requested_at = models.DateTimeField()  # the request's date, for lists by recipient
     address = models.CharField(max_length=320)
     name = models.CharField(max_length=69, blank=True)

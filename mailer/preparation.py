@@ -86,7 +86,7 @@ class TagCheck:
 
 def _blocked(addresses: list[str], now: datetime) -> set[str]:
     """Addresses on the send-block list, which every project shares."""
-    return set(SendBlock.objects.filter(address__in=addresses, blocked_until__gt=now)
+    return set(SendBlock.objects.filter(address__in_array=addresses, blocked_until__gt=now)
                .values_list("address", flat=True))
 
 
@@ -95,7 +95,7 @@ def _unsubscribed(send_request: SendRequest, addresses: list[str]) -> set[str]:
     if not send_request.advertising:
         return set()
     return set(Unsubscriber.objects.filter(project=send_request.project,
-                                           address__in=addresses)
+                                           address__in_array=addresses)
                .values_list("address", flat=True))
 
 
@@ -120,16 +120,16 @@ RECIPIENT_FIELDS = ["project", "send_request", "mail", "requested_at", "address"
 def _save_chunk(send_request: SendRequest, chunk: list[dict], next_seq: int, mail_status: str,
                 tags: TagCheck, now: datetime) -> int:
     """Create the chunk's mails and recipients (COPY); return how many mails were created."""
-    keys = [normalise_address(r["address"]) for r in chunk]
-    blocked = _blocked(keys, now)
-    unsubscribed = _unsubscribed(send_request, keys)
+    keys = {id(r): normalise_address(r["address"]) for r in chunk}
+    blocked = _blocked(list(keys.values()), now)
+    unsubscribed = _unsubscribed(send_request, list(keys.values()))
     groups = _mail_groups(send_request, chunk)
     mail_ids = allocate_ids(Mail, len(groups))
     mails, recipients = [], []
     for offset, (mail_id, group) in enumerate(zip(mail_ids, groups, strict=True)):
         settled = {}
         for recipient in group:
-            key = normalise_address(recipient["address"])
+            key = keys[id(recipient)]
             if key in unsubscribed:
                 settled[id(recipient)] = ResultCode.UNSUBSCRIBE_ADDRESS
             elif key in blocked:

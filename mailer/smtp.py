@@ -24,6 +24,8 @@ from mailer.result_codes import Outcome, classify_error, classify_reply
 logger = logging.getLogger(__name__)
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+# Addresses were checked on acceptance; a line break or bracket would break the command line.
+_UNSAFE_IN_PATH = re.compile(r"[\r\n<>]")
 
 
 @dataclass(frozen=True)
@@ -187,26 +189,13 @@ class RelayConnection:
         options = ["SMTPUTF8", "BODY=8BITMIME"] if needs_utf8 else []
         smtp.command_encoding = "utf-8" if needs_utf8 else "ascii"
         try:
-            code, reply = smtp.mail(sender, options)
-            if code != 250:
-                refused = classify_reply(code, _text(reply))
-                self._reset()
-                return {**outcomes, **dict.fromkeys(recipients, refused)}
-            accepted = []
-            for address in recipients:
-                code, reply = smtp.rcpt(address)
-                if code in (250, 251):
-                    accepted.append(address)
-                else:
-                    outcomes[address] = classify_reply(code, _text(reply))
+            if smtp.has_extn("pipelining"):
+                accepted, refused = self._envelope_pipelined(smtp, sender, recipients, options)
+            else:
+                accepted, refused = self._envelope(smtp, sender, recipients, options)
+            outcomes.update(refused)
             if not accepted:
-                self._reset()
                 return outcomes
-            code, reply = smtp.docmd("data")
-            if code != 354:
-                refused = classify_reply(code, _text(reply))
-                self._reset()
-                return {**outcomes, **dict.fromkeys(accepted, refused)}
             payload = _LEADING_DOT.sub(b"..", message)
             if not payload.endswith(b"\r\n"):
                 payload += b"\r\n"
@@ -227,6 +216,62 @@ class RelayConnection:
         self.transactions += 1
         result = classify_reply(code, _text(reply))
         return {**outcomes, **dict.fromkeys(accepted, result)}
+
+    def _envelope(self, smtp: smtplib.SMTP, sender: str, recipients: list[str],
+                  options: list[str]) -> tuple[list[str], dict[str, Outcome]]:
+        """MAIL, each RCPT and DATA, one reply at a time: (the recipients the relay accepted,
+        the outcomes of those it refused). The relay is ready for the message if any was
+        accepted."""
+        code, reply = smtp.mail(sender, options)
+        if code != 250:
+            self._reset()
+            return [], dict.fromkeys(recipients, classify_reply(code, _text(reply)))
+        accepted, refused = [], {}
+        for address in recipients:
+            code, reply = smtp.rcpt(address)
+            if code in (250, 251):
+                accepted.append(address)
+            else:
+                refused[address] = classify_reply(code, _text(reply))
+        if not accepted:
+            self._reset()
+            return [], refused
+        code, reply = smtp.docmd("data")
+        if code != 354:
+            self._reset()
+            return [], {**refused, **dict.fromkeys(accepted, classify_reply(code, _text(reply)))}
+        return accepted, refused
+
+    def _envelope_pipelined(self, smtp: smtplib.SMTP, sender: str, recipients: list[str],
+                            options: list[str]) -> tuple[list[str], dict[str, Outcome]]:
+        """The same with RFC 2920 PIPELINING: MAIL, every RCPT and DATA go in one write and their
+        replies are read in order, one round trip instead of one a command."""
+        if any(_UNSAFE_IN_PATH.search(a) for a in (sender, *recipients)):
+            raise smtplib.SMTPException("an address holds a character SMTP cannot carry")
+        mail = " ".join([f"MAIL FROM:<{sender}>", *options])
+        commands = [mail, *(f"RCPT TO:<{address}>" for address in recipients), "DATA"]
+        smtp.send("".join(f"{command}\r\n" for command in commands).encode(
+            smtp.command_encoding))
+        mail_code, mail_reply = smtp.getreply()
+        replies = [smtp.getreply() for _address in recipients]
+        data_code, data_reply = smtp.getreply()
+        if mail_code != 250:
+            refused = dict.fromkeys(recipients, classify_reply(mail_code, _text(mail_reply)))
+        else:
+            refused = {address: classify_reply(code, _text(reply))
+                       for address, (code, reply) in zip(recipients, replies, strict=True)
+                       if code not in (250, 251)}
+        accepted = [address for address in recipients if address not in refused]
+        if data_code == 354 and not accepted:
+            smtp.send(b".\r\n")  # the relay wants a message all the same: an empty one
+            smtp.getreply()
+        if data_code != 354 or not accepted:
+            self._reset()
+            if data_code != 354:
+                refused.update(dict.fromkeys(accepted, classify_reply(data_code,
+                                                                      _text(data_reply))))
+            return [], refused
+        return accepted, refused
 
     def _reset(self) -> None:
         try:

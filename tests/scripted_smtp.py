@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
 
+from console.sink import with_pipelining
 from tests.factories import free_port
 
 
@@ -22,11 +23,18 @@ class Script:
     disconnect_after_data: bool = False
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     data_calls: int = 0
+    pipelining: bool = False  # offer RFC 2920 PIPELINING in the EHLO reply
 
 
 class ScriptedHandler:
     def __init__(self, script: Script) -> None:
         self.script = script
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        if self.script.pipelining:
+            return with_pipelining(session, hostname, responses)
+        session.host_name = hostname
+        return responses
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.script.mail_reply:

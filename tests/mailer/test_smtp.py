@@ -1,5 +1,6 @@
 """RelayConnection over real SMTP on loopback, against scripted servers: every row of the
-result-code table that SMTP can produce."""
+result-code table that SMTP can produce, with a relay that answers one command at a time and
+with one that offers RFC 2920 PIPELINING (MAIL, RCPT and DATA sent at once)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,22 @@ MESSAGE = (b"From: a@example.com\r\nTo: b@example.com\r\nSubject: hi\r\n\r\n"
            b"body\r\n.leading dot\r\n")
 
 
+PIPELINING = False
+
+
+@pytest.fixture(autouse=True, params=["one command at a time", "pipelined"])
+def relay_mode(request, monkeypatch):
+    monkeypatch.setattr(f"{__name__}.PIPELINING", request.param == "pipelined")
+    return request.param
+
+
 def _relay(port: int, timeout: float = 5) -> RelaySettings:
     return RelaySettings("127.0.0.1", port, False, False, "", "", timeout)
 
 
 def _send(script: Script, recipients=("b@example.com",), timeout: float = 5, smtputf8=True,
           sender="a@example.com"):
+    script.pipelining = PIPELINING
     with ScriptedServer(script, smtputf8=smtputf8) as server, \
             RelayConnection(_relay(server.port, timeout)) as connection:
         return connection.send(sender, list(recipients), MESSAGE), script
@@ -118,7 +129,7 @@ def test_a_non_ascii_address_goes_with_smtputf8():
 
 
 def test_it_reuses_the_connection_for_many_mails():
-    script = Script()
+    script = Script(pipelining=PIPELINING)
     with ScriptedServer(script) as server, RelayConnection(_relay(server.port)) as connection:
         for n in range(5):
             connection.send("a@example.com", [f"r{n}@example.com"], MESSAGE)
@@ -127,10 +138,23 @@ def test_it_reuses_the_connection_for_many_mails():
 
 
 def test_it_reconnects_when_the_relay_dropped_an_idle_connection():
-    script = Script()
+    script = Script(pipelining=PIPELINING)
     with ScriptedServer(script) as server, RelayConnection(_relay(server.port)) as connection:
         connection.send("a@example.com", ["one@example.com"], MESSAGE)
         connection.smtp.sock.close()  # as if the relay had closed it meanwhile
         outcomes = connection.send("a@example.com", ["two@example.com"], MESSAGE)
     assert outcomes["two@example.com"].code == R.MAIL_SENT
     assert [r[1] for r in script.received] == [["one@example.com"], ["two@example.com"]]
+
+
+def test_every_recipient_refused_leaves_the_connection_usable():
+    script = Script(rcpt_replies={"x@example.com": "550 5.1.1 User unknown",
+                                  "y@example.com": "550 5.1.1 User unknown"},
+                    pipelining=PIPELINING)
+    with ScriptedServer(script) as server, RelayConnection(_relay(server.port)) as connection:
+        refused = connection.send("a@example.com", ["x@example.com", "y@example.com"], MESSAGE)
+        sent = connection.send("a@example.com", ["z@example.com"], MESSAGE)
+        assert connection.smtp.has_extn("pipelining") == PIPELINING
+    assert {o.code for o in refused.values()} == {R.MAILBOX_ERROR}
+    assert sent["z@example.com"].code == R.MAIL_SENT
+    assert [r[1] for r in script.received] == [["z@example.com"]]
