@@ -1,17 +1,26 @@
 """What every benchmark needs: Django set up against DATABASE_URL / REDIS_URL, a project with an
-API key, and the real processes (gunicorn, Celery workers, the SMTP sink) on loopback."""
+API key, and the real processes (gunicorn, Celery workers, the SMTP sinks) on loopback.
+
+Two sinks: Postfix's `smtp-sink` (C, from Debian's postfix package; the daemon is never started)
+for throughput, so that the sink is not what limits a run (shared/DESIGN.md §11), and the
+console's own aiosmtpd sink (`manage.py run_sink`) for a run that needs the messages stored."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 BASE = Path(__file__).resolve().parent.parent
 RESULTS = BASE / "var" / "bench"
@@ -103,9 +112,10 @@ class Processes:
         self.started: list[subprocess.Popen] = []
         self.env = {**os.environ}
 
-    def start(self, *command: str, **env: str) -> subprocess.Popen:
+    def start(self, *command: str, stdout: IO | None = None, **env: str) -> subprocess.Popen:
         process = subprocess.Popen(command, cwd=BASE, env={**self.env, **env},
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                   stdout=stdout or subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
         self.started.append(process)
         return process
 
@@ -131,26 +141,134 @@ def processes():
 
 
 def start_sink(running: Processes) -> int:
+    """The console's aiosmtpd sink, counting and discarding (one Python process: for runs that
+    need its behaviour, not for throughput)."""
     port = free_port()
     running.start(sys.executable, "manage.py", "run_sink", "--port", str(port), "--no-store")
     wait_port(port)
     return port
 
 
-def start_web(running: Processes, workers: int = 4, threads: int = 2,
-              worker_class: str = "gthread", **env: str) -> int:
+SMTP_SINK = Path("/usr/sbin/smtp-sink")
+_COUNTS = re.compile(rb"sess=(\d+) quit=(\d+) mesg=(\d+)")
+
+
+def ensure_smtp_sink() -> Path:
+    """Postfix's smtp-sink, installed from Debian's postfix package when missing. The package
+    is installed unconfigured ("No configuration"), so the Postfix daemon has nothing to run
+    with, and a master process that the install started anyway is stopped."""
+    if SMTP_SINK.exists():
+        return SMTP_SINK
+    if shutil.which("apt-get") is None:
+        sys.exit(f"{SMTP_SINK} is missing and there is no apt-get: install Postfix's smtp-sink")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = ["env", "DEBIAN_FRONTEND=noninteractive"]
+    subprocess.run([*sudo, "debconf-set-selections"], check=True, text=True,
+                   input="postfix postfix/main_mailer_type select No configuration\n")
+    subprocess.run([*sudo, *env, "apt-get", "update", "-q"], check=True)
+    subprocess.run([*sudo, *env, "apt-get", "install", "-y", "-q", "--no-install-recommends",
+                    "postfix"], check=True)
+    if _postfix_master_running():
+        subprocess.run([*sudo, "postfix", "stop"], check=False)
+    if not SMTP_SINK.exists():
+        sys.exit(f"the postfix package did not bring {SMTP_SINK}")
+    return SMTP_SINK
+
+
+def _postfix_master_running() -> bool:
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
+        except OSError:
+            continue
+        if command.split(b"\0")[0].endswith(b"/postfix/sbin/master"):
+            return True
+    return False
+
+
+@dataclass
+class SmtpSink:
+    """A running smtp-sink: its port, and the running counts it prints (-c) into `counts`, an
+    unnamed temporary file (read with pread, so smtp-sink's offset in it is left alone)."""
+
+    port: int
+    process: subprocess.Popen
+    counts: IO[bytes]
+
+    def messages(self) -> int:
+        """Messages received so far (each "." that ended a DATA), from the last count printed."""
+        time.sleep(0.2)  # the count is printed as the message ends: let the last one land
+        size = os.fstat(self.counts.fileno()).st_size
+        tail = os.pread(self.counts.fileno(), 4096, max(0, size - 4096))
+        found = _COUNTS.findall(tail)
+        return int(found[-1][2]) if found else 0
+
+
+def start_smtp_sink(running: Processes) -> SmtpSink:
+    """smtp-sink on a free loopback port: accepts every message and throws it away; offers
+    PIPELINING and 8BITMIME (not SMTPUTF8, which our client asks for only for non-ASCII
+    addresses; the benchmarks' addresses are ASCII), up to 256 sessions, a backlog of 256."""
+    binary = ensure_smtp_sink()
     port = free_port()
-    running.start(sys.executable, "-m", "gunicorn", "console.wsgi:application", "--bind",
+    counts = tempfile.TemporaryFile(prefix="bench-smtp-sink-")  # noqa: SIM115 (kept open)
+    as_user = ["-u", "nobody"] if os.geteuid() == 0 else []  # required when run as root
+    process = running.start(str(binary), *as_user, "-c", "-m", "256", "-t", "300",
+                            f"127.0.0.1:{port}", "256", stdout=counts)
+    wait_port(port)
+    return SmtpSink(port=port, process=process, counts=counts)
+
+
+def start_web(running: Processes, workers: int = 4, threads: int = 2,
+              worker_class: str = "gthread", application: str = "console.wsgi:application",
+              **env: str) -> int:
+    """gunicorn on a free loopback port. application="bench.wsgi:application" adds the
+    benchmarks' baseline endpoint to the console's URLs (bench/urls.py)."""
+    port = free_port()
+    running.start(sys.executable, "-m", "gunicorn", application, "--bind",
                   f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
                   "--worker-class", worker_class, "--log-level", "warning", **env)
     wait_port(port)
     return port
 
 
-def start_worker(running: Processes, concurrency: int = 2, **env: str) -> subprocess.Popen:
+def start_worker(running: Processes, concurrency: int = 2, hostname: str | None = None,
+                 **env: str) -> subprocess.Popen:
+    """A Celery worker (prefork, `concurrency` processes); hostname="bench-a@%h" names it as
+    one worker host among several on the machine."""
+    named = ["--hostname", hostname] if hostname else []
     return running.start(sys.executable, "-m", "celery", "-A", "console", "worker",
                          "--loglevel", "WARNING", "--concurrency", str(concurrency),
-                         "--without-mingle", "--without-gossip", **env)
+                         "--without-mingle", "--without-gossip", *named, **env)
+
+
+def worker_hostname(index: int) -> str:
+    """bench-a@%h, bench-b@%h, …: worker "hosts" side by side on this machine."""
+    return f"bench-{chr(ord('a') + index)}@%h"
+
+
+def wait_workers(count: int, timeout: float = 60) -> None:
+    """Until `count` Celery workers answer a ping (each has started its pool by then)."""
+    from console.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(app.control.ping(timeout=0.5)) >= count:
+            return
+    raise RuntimeError(f"fewer than {count} Celery workers answer")
+
+
+BASELINE_TABLE = "bench_baseline"
+
+
+def create_baseline_table() -> None:
+    """The table the baseline endpoint (bench/urls.py) writes its one row per request to."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {BASELINE_TABLE} (id bigserial PRIMARY KEY, "
+                       "api_key_id bigint NOT NULL, received timestamptz NOT NULL, "
+                       "payload text NOT NULL)")
+        cursor.execute(f"TRUNCATE {BASELINE_TABLE}")
 
 
 def api_call(port: int, method: str, path: str, access_key: str, secret: str,
