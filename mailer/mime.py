@@ -13,6 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from email.utils import formatdate
+from functools import lru_cache
 from html import escape, unescape
 
 from inscriptis import get_text
@@ -67,6 +68,12 @@ def format_address(name: str, address: str) -> str:
         return f"{name} <{address}>"
     quoted = name.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{quoted}" <{address}>'
+
+
+@lru_cache(maxsize=64)
+def _sender(name: str, address: str) -> str:
+    """The From address, the same in every mail of a request: formatted once."""
+    return format_address(name, address)
 
 
 def _fold_address_list(addresses: list[str]) -> str:
@@ -139,7 +146,7 @@ def _boundary() -> str:
 def build_message(parts: MessageParts) -> bytes:
     """The message as bytes with CRLF line ends, ready for SMTP DATA."""
     lines = [
-        f"From: {format_address(parts.sender_name, parts.sender_address)}",
+        f"From: {_sender(parts.sender_name, parts.sender_address)}",
         f"To: {_fold_address_list([format_address(n, a) for n, a in parts.to])}"
         if parts.to else "To: undisclosed-recipients:;",
     ]

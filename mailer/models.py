@@ -7,11 +7,11 @@ per recipient, with its result). A Mail is the unit of delivery: one SMTP transa
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
+import orjson
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -371,12 +371,11 @@ class SendRequest(models.Model):
 
     @staticmethod
     def encode_payload(recipients: list[dict]) -> bytes:
-        text = json.dumps(recipients, ensure_ascii=False, separators=(",", ":"))
-        return zlib.compress(text.encode(), 1)
+        return zlib.compress(orjson.dumps(recipients), 1)
 
     def recipients_payload(self) -> list[dict]:
         data = SendRequest.objects.filter(pk=self.pk).values_list("payload", flat=True).first()
-        return json.loads(zlib.decompress(bytes(data))) if data else []
+        return orjson.loads(zlib.decompress(bytes(data))) if data else []
 
     LATE_AFTER = timedelta(minutes=1)
 

@@ -64,3 +64,12 @@ def test_the_image_goes_inside_the_body(sink, project):
                  body="<html><body><p>Hi</p></body></html>")
     assert re.search(r"<p>Hi</p><img [^>]+></body></html>",
                      sent_html(delivered_to("kim@example.com")[0]))
+
+
+def test_link_tokens_are_the_signer_s_own():
+    from mailer.links import RecipientLink
+
+    link = RecipientLink("outbound.test-links", "unsubscribe")
+    assert [link.token(pk) for pk in (1, 42, 10**12)] == [
+        link.signer.sign(str(pk)) for pk in (1, 42, 10**12)]
+    assert link.recipient(link.token(42)) == 42
