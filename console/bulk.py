@@ -25,10 +25,13 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> list[models.Fi
     return [model._meta.get_field(name) for name in fields]
 
 
-def _converter(field: models.Field):
-    """None when values pass as they are, else a function preparing one value."""
+def _converter(field: models.Field, binary_copy: bool = False):
+    """None when values pass as they are, else a function preparing one value. A binary COPY
+    takes JSON values as they are too (psycopg writes them as jsonb)."""
     kind = field.get_internal_type()
     if kind in _AS_IS or (kind == "DateTimeField" and connection.vendor == "postgresql"):
+        return None
+    if kind == "JSONField" and binary_copy:
         return None
     if kind == "JSONField" and connection.vendor == "postgresql":
         # The JSON text, which PostgreSQL parses (COPY's text rows, a text[] cast to jsonb[]):
@@ -48,9 +51,11 @@ def _converter(field: models.Field):
     return lambda value: field.get_db_prep_save(value, database)
 
 
-def _prepared(columns: list[models.Field], rows: Iterable[Sequence]) -> list[Sequence]:
+def _prepared(columns: list[models.Field], rows: Iterable[Sequence],
+              binary_copy: bool = False) -> list[Sequence]:
     converting = [(index, convert) for index, convert in
-                  enumerate(_converter(field) for field in columns) if convert is not None]
+                  enumerate(_converter(field, binary_copy) for field in columns)
+                  if convert is not None]
     if not converting:
         return [tuple(row) for row in rows]
     prepared = []
@@ -69,9 +74,11 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count])
+            # The sequence named once: pg_get_serial_sequence a row cost 0.4 s per 100,000 ids.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            (sequence,) = cursor.fetchone()
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                           [sequence, count])
             return [row[0] for row in cursor.fetchall()]
         # SQLite holds the write lock for the whole transaction: nobody takes these meanwhile.
         cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608
@@ -88,16 +95,25 @@ def insert_rows(model: type[models.Model], fields: Sequence[str],
     columns = _columns(model, fields)
     table = model._meta.db_table
     names = ", ".join(f'"{field.column}"' for field in columns)
-    values = _prepared(columns, rows)
+    postgresql = connection.vendor == "postgresql"
+    values = _prepared(columns, rows, binary_copy=postgresql)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        if postgresql:
+            # Binary: the server takes the values as they are instead of parsing text (times,
+            # JSON), a fifth of a large preparation's time.
+            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN (FORMAT BINARY)') as copy:
+                copy.set_types([_copy_type(field) for field in columns])
                 for row in values:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',  # noqa: S608
                                values)
+
+
+def _copy_type(field: models.Field) -> str:
+    """The column's type as psycopg names it for a binary COPY: varchar(320) → varchar."""
+    return field.db_type(connection).split("(")[0]
 
 
 def update_rows(model: type[models.Model], fields: Sequence[str],
