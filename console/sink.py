@@ -22,6 +22,7 @@ Any other address, at the simulator domain or elsewhere, is accepted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import re
@@ -162,7 +163,9 @@ class SandboxWriter:
                 connection.close()
                 error = exc
             for _messages, future, loop in batch:
-                loop.call_soon_threadsafe(_settle, future, error)
+                # A sink stopped meanwhile has closed its loop: nobody waits for the answer.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(_settle, future, error)
         connection.close()
 
 

@@ -30,8 +30,8 @@ from mailer.tasks import prepare_request
 from tests.factories import make_api_key
 from tests.mailer.factories import accepted_request
 
-# Bounded for CI: the whole file takes about 45 s on two cores.
-MAX_EXAMPLES = 25
+# Bounded for CI: the whole file takes about 30 s on two cores.
+MAX_EXAMPLES = 15
 
 application = get_wsgi_application()
 schema = schemathesis.openapi.from_wsgi(
