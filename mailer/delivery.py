@@ -236,9 +236,14 @@ def finish_if_done(request_pk: int) -> bool:
 
 def start(request_pk: int) -> None:
     """The request goes out: finished at once if nothing is left to send, else the workers
-    are nudged (MAILER_DELIVERY_TASKS side by side)."""
-    if not finish_if_done(request_pk):
-        nudge(request_pk, settings.MAILER_DELIVERY_TASKS)
+    are nudged (up to MAILER_DELIVERY_TASKS side by side, one a claim's worth of mails)."""
+    if finish_if_done(request_pk):
+        return
+    mails = SendRequest.objects.filter(pk=request_pk).values_list("mail_count", flat=True).get()
+    # A task more than there are claims of mails would find nothing left to claim: a request
+    # of one mail gets one task, not MAILER_DELIVERY_TASKS.
+    claims = -(-mails // settings.MAILER_CLAIM_SIZE)
+    nudge(request_pk, max(1, min(settings.MAILER_DELIVERY_TASKS, claims)))
 
 
 def deliver(request_pk: int) -> None:

@@ -289,3 +289,17 @@ def test_every_hard_bounce_of_the_guide_send_blocks_the_address(sink, project):
     assert codes["blocked@simulator.outbound.test"] == ResultCode.SECURITY_AND_POLICY_ERROR
     assert list(SendBlock.objects.values_list("address", flat=True)) == [
         "blocked@simulator.outbound.test"]  # a temporary failure blocks nothing
+
+
+def test_a_request_gets_as_many_delivery_tasks_as_it_has_claims(project, monkeypatch, settings):
+    settings.MAILER_DELIVERY_TASKS, settings.MAILER_CLAIM_SIZE = 4, 100
+    nudged = {}
+    monkeypatch.setattr(delivery, "nudge", lambda pk, tasks=1, countdown=None:
+                        nudged.__setitem__(pk, tasks))
+    sizes = {"one": 1, "two claims": 150, "many": 1000}
+    requests = {}
+    for name, count in sizes.items():
+        requests[name] = accepted_request(project, recipients=recipients(count))
+        prepare_request.apply(kwargs={"request_pk": requests[name].pk})
+    assert {name: nudged[r.pk] for name, r in requests.items()} == {
+        "one": 1, "two claims": 2, "many": 4}
