@@ -124,45 +124,34 @@ def update_rows(model: type[models.Model], fields: Sequence[str],
         return
     columns = _columns(model, fields)
     table = model._meta.db_table
-    assignments = ", ".join(f'"{field.column}" = %s' for field in columns)
     pk = model._meta.pk
-    conditions = [(model._meta.get_field(name), value) for name, value in (where or {}).items()]
-    condition_sql = "".join(f' AND "{field.column}" = %s' for field, _value in conditions)
-    condition_values = tuple(field.get_db_prep_save(value, connection)
-                             for field, value in conditions)
-    values = [
-        (*prepared, pk.get_db_prep_save(row[0], connection), *condition_values)
-        for row, prepared in zip(rows, _prepared(columns, (row[1:] for row in rows)),
-                                 strict=True)
-    ]
+    conditions = [model._meta.get_field(name) for name in (where or {})]
+    condition_values = [field.get_db_prep_save(value, connection)
+                        for field, value in zip(conditions, (where or {}).values(), strict=True)]
+    keys = [pk.get_db_prep_save(row[0], connection) for row in rows]
+    values = _prepared(columns, (row[1:] for row in rows))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One statement for the whole batch: the rows travel as one array a column.
-            _update_from_arrays(cursor, table, pk, columns, conditions, values)
+            # One statement for the whole batch, the rows as one array a column (executemany
+            # sends a statement a row).
+            fields_and_key = [*columns, pk]
+            names = [f"v{index}" for index in range(len(fields_and_key))]
+            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields_and_key)
+            assignments = ", ".join(f'"{field.column}" = v.{name}'
+                                    for field, name in zip(columns, names, strict=False))
+            condition_sql = "".join(f' AND t."{field.column}" = %s' for field in conditions)
+            cursor.execute(
+                f'UPDATE "{table}" AS t SET {assignments} '  # noqa: S608
+                f'FROM unnest({arrays}) AS v({", ".join(names)}) '
+                f'WHERE t."{pk.column}" = v.{names[-1]}{condition_sql}',
+                [*(list(column) for column in zip(*values, strict=True)), keys,
+                 *condition_values])
         else:
+            assignments = ", ".join(f'"{field.column}" = %s' for field in columns)
+            condition_sql = "".join(f' AND "{field.column}" = %s' for field in conditions)
             cursor.executemany(
                 f'UPDATE "{table}" SET {assignments} WHERE "{pk.column}" = %s{condition_sql}',  # noqa: S608
-                values)
-
-
-def _update_from_arrays(cursor, table: str, pk: models.Field, columns: list[models.Field],
-                        conditions: list[tuple[models.Field, object]], values: list[tuple]) -> None:
-    """UPDATE … FROM unnest(array, array, …): one round trip and one plan for any number of
-    rows, where executemany sends a statement a row."""
-    width = len(columns)
-    arrays = [list(column) for column in zip(*values, strict=True)]
-    keys, condition_values = arrays[width], [row[0] for row in arrays[width + 1:]]
-    fields = [*columns, pk]
-    names = [f"v{index}" for index in range(len(fields))]
-    unnest = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
-    assignments = ", ".join(f'"{field.column}" = v.{name}'
-                            for field, name in zip(columns, names, strict=False))
-    condition_sql = "".join(f' AND t."{field.column}" = %s' for field, _value in conditions)
-    cursor.execute(
-        f'UPDATE "{table}" AS t SET {assignments} '  # noqa: S608
-        f'FROM unnest({unnest}) AS v({", ".join(names)}) '
-        f'WHERE t."{pk.column}" = v.{names[-1]}{condition_sql}',
-        [*arrays[:width], keys, *condition_values])
+                [(*row, key, *condition_values) for row, key in zip(values, keys, strict=True)])
 
 
 def refresh_statistics(*models_: type[models.Model]) -> None:
