@@ -34,6 +34,7 @@ from ninja.pagination import PaginationBase
 from ninja.security.base import AuthBase
 
 from console.models import ApiKey, Membership, Project
+from console.numbers import ascii_digits
 from console.signature import (
     ACCESS_KEY_HEADER,
     SIGNATURE_HEADER,
@@ -145,8 +146,7 @@ def authenticate(request: HttpRequest, now_ms: int | None = None) -> ApiCaller:
     ]
     if missing:
         raise SignatureError(_("Missing header: %(headers)s") % {"headers": ", ".join(missing)})
-    # ASCII digits only: isdigit() also allows "²", which int() refuses.
-    if not (timestamp.isascii() and timestamp.isdigit()):
+    if not ascii_digits(timestamp):
         raise SignatureError(_("%(header)s must be epoch milliseconds")
                              % {"header": TIMESTAMP_HEADER})
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
@@ -196,7 +196,7 @@ def _media_type(request: HttpRequest) -> str:
 
 def _has_body(request: HttpRequest) -> bool:
     length = request.META.get("CONTENT_LENGTH") or "0"
-    return not (length.isascii() and length.isdigit()) or int(length) > 0
+    return not ascii_digits(length) or int(length) > 0
 
 
 def _has_boundary(request: HttpRequest) -> bool:

@@ -22,6 +22,7 @@ from console.api import (
     signed_caller,
 )
 from console.models import Profile
+from console.numbers import ascii_digits
 from console.signature import SignatureError
 
 API_PREFIX = "/api/v1/"
@@ -207,7 +208,7 @@ class ApiErrorMiddleware:
     @classmethod
     def _too_large(cls, request: HttpRequest) -> HttpResponse | None:
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if not (length.isascii() and length.isdigit()):
+        if not ascii_digits(length):
             return None
         multipart = cls._multipart(request)
         if multipart and int(length) > settings.API_MAX_UPLOAD_BYTES:

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
+from console.numbers import ascii_digits
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -47,7 +49,7 @@ class Cursor:
     @classmethod
     def parse(cls, text: str) -> Cursor | None:
         micros, _dash, pk = text.partition("-")
-        digits = micros.isascii() and pk.isascii() and micros.isdigit() and pk.isdigit()
+        digits = ascii_digits(micros) and ascii_digits(pk)
         if not digits or len(micros) > 17 or len(pk) > 18:
             return None
         return cls(EPOCH + timedelta(microseconds=int(micros)), int(pk))

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from addressbook.addresses import normalise_address
 from console.bulk import update_rows
 from console.models import ApiKey, Job, JobStatus, Project
+from console.numbers import ascii_digits
 from mailer.result_codes import ResultCode
 
 
@@ -469,7 +470,7 @@ def format_mail_id(request_id: str, seq: int) -> str:
 
 def parse_mail_id(mail_id: str) -> tuple[str, int] | None:
     """`request ID + 8-digit sequence` → (request ID, seq), or None if it is not one."""
-    if len(mail_id) != 28 or not (mail_id.isascii() and mail_id.isdigit()):
+    if len(mail_id) != 28 or not ascii_digits(mail_id):
         return None
     return mail_id[:20], int(mail_id[20:])
 

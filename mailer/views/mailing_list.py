@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from console.access import Role, project_view
+from console.numbers import primary_key
 from console.paging import keyset_page
 from console.partials import page_or_fragment
 from console.sanitize import MailViewForm, has_remote_images, mail_document
@@ -176,9 +177,10 @@ def _recipients_page(request: HttpRequest, criteria, data: dict) -> dict:
         row.badge = STATUS_BADGES.get(row.mail.status, "")
     context = {**page.context(), "open": data["open"],
                "live": any(r.mail.status in LIVE for r in rows)}
-    if data["open"].isascii() and data["open"].isdigit() and len(data["open"]) <= 18:
-        opened = next((r for r in rows if r.pk == int(data["open"])), None) or (
-            Recipient.objects.filter(project=request.project, pk=int(data["open"]))
+    open_pk = primary_key(data["open"])
+    if open_pk is not None:
+        opened = next((r for r in rows if r.pk == open_pk), None) or (
+            Recipient.objects.filter(project=request.project, pk=open_pk)
             .select_related("send_request", "mail").first())
         if opened is not None:
             context.update(_recipient_detail(opened))
@@ -264,9 +266,8 @@ def view_content(request: HttpRequest, mail_id: str) -> HttpResponse:
     mail = _get_mail(request, mail_id)
     recipients = mail.recipients.order_by("id")
     chosen = request.GET.get("recipient", "")
-    # A primary key, not a huge number or a digit int() refuses ("²").
-    known = chosen.isascii() and chosen.isdigit() and len(chosen) <= 18
-    recipient = (recipients.filter(pk=int(chosen)).first() if known else None) or \
+    chosen_pk = primary_key(chosen)
+    recipient = (recipients.filter(pk=chosen_pk).first() if chosen_pk is not None else None) or \
         recipients.filter(type=RecipientType.TO).first()
     form = MailViewForm(request.GET)
     remote = form.is_valid() and form.cleaned_data["remote"]

@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from console import jobs
 from console.access import Role, project_view
+from console.numbers import primary_key
 from console.paging import page_of
 from console.partials import page_or_fragment
 from mailer import template_library as library
@@ -287,7 +288,7 @@ def template_files(request: HttpRequest) -> HttpResponse:
 @require_POST
 def request_export(request: HttpRequest) -> HttpResponse:
     """Viewers may download, so they may ask for a file too; the selected templates, or all."""
-    ids = [int(pk) for pk in request.POST.getlist("template") if pk.isascii() and pk.isdigit()]
+    ids = [pk for pk in map(primary_key, request.POST.getlist("template")) if pk is not None]
     library.request_export(request.project, request.user, ids)
     return _after_job(request)
 
