@@ -12,7 +12,10 @@ from console.models import Membership
 def console(request: HttpRequest) -> dict:
     project = getattr(request, "project", None)
     memberships = []
-    if request.user.is_authenticated:
+    # The signed API's requests have no user (console.middleware.console_only); Django renders
+    # its 404 page for them before the API's error body replaces it.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
         memberships = list(
             Membership.objects.filter(user=request.user).select_related("project")
             .order_by("project__name")

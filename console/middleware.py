@@ -1,5 +1,5 @@
 """Per-user language and time zone; the API's language (x-ncp-lang) and its error bodies for
-responses made outside the API views."""
+responses made outside the API views; the console's middleware kept off the API's path."""
 
 from __future__ import annotations
 
@@ -8,11 +8,19 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.common import CommonMiddleware
+from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.locale import LocaleMiddleware
 from django.urls import get_resolver
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxMiddleware
 
 from console.api import (
     MULTIPART_PREFIXES,
@@ -28,6 +36,45 @@ from console.signature import SignatureError
 API_PREFIX = "/api/v1/"
 # The API reference and its OpenAPI document are readable without a key.
 PUBLIC_API_PATHS = ("/api/v1/docs", "/api/v1/openapi.json")
+
+
+def is_signed_api(request: HttpRequest) -> bool:
+    """A call to the signed API: no session, cookie, CSRF token or signed-in user takes part."""
+    return request.path_info.startswith(API_PREFIX) and request.path_info not in PUBLIC_API_PATHS
+
+
+def console_only(middleware_class: type) -> type:
+    """`middleware_class` for every request but the signed API's, which skip it (sessions,
+    CSRF, messages and the like cost about a millisecond a call and do nothing for them). A
+    subclass, so that Django's and django-axes' checks still find the middleware."""
+
+    class ConsoleOnly(middleware_class):
+        def __call__(self, request: HttpRequest) -> HttpResponse:
+            if is_signed_api(request):
+                return self.get_response(request)
+            return super().__call__(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if is_signed_api(request):
+            return None
+        return middleware_class.process_view(self, request, view, args, kwargs)
+
+    def process_exception(self, request, exception):
+        if is_signed_api(request):
+            return None
+        return middleware_class.process_exception(self, request, exception)
+
+    def process_template_response(self, request, response):
+        if is_signed_api(request):
+            return response
+        return middleware_class.process_template_response(self, request, response)
+
+    # Django registers the hooks a middleware has: the wrapper keeps exactly those.
+    for hook in (process_view, process_exception, process_template_response):
+        if hasattr(middleware_class, hook.__name__):
+            setattr(ConsoleOnly, hook.__name__, hook)
+    ConsoleOnly.__name__ = ConsoleOnly.__qualname__ = f"ConsoleOnly{middleware_class.__name__}"
+    return ConsoleOnly
 
 
 class UserPreferencesMiddleware:
@@ -218,3 +265,15 @@ class ApiErrorMiddleware:
             return error_response(413, _("The request body is larger than %(n)s MB")
                                   % {"n": limit_mb})
         return None
+
+
+# The console's middleware in settings.MIDDLEWARE, each kept off the signed API's path.
+ConsoleSessionMiddleware = console_only(SessionMiddleware)
+ConsoleLocaleMiddleware = console_only(LocaleMiddleware)
+ConsoleCommonMiddleware = console_only(CommonMiddleware)
+ConsoleCsrfViewMiddleware = console_only(CsrfViewMiddleware)
+ConsoleAuthenticationMiddleware = console_only(AuthenticationMiddleware)
+ConsoleMessageMiddleware = console_only(MessageMiddleware)
+ConsoleXFrameOptionsMiddleware = console_only(XFrameOptionsMiddleware)
+ConsoleHtmxMiddleware = console_only(HtmxMiddleware)
+ConsoleUserPreferencesMiddleware = console_only(UserPreferencesMiddleware)

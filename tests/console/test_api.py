@@ -103,3 +103,19 @@ def test_it_needs_no_csrf_token_for_signed_requests(headers_for):
     path = "/api/v1/address-book"
     response = Client(enforce_csrf_checks=True).get(path, headers=headers_for("GET", path))
     assert response.status_code == 200
+
+
+def test_the_console_middleware_stays_off_the_signed_api(client, headers_for, owner):
+    """Sessions, CSRF, the signed-in user and X-Frame-Options are the console's: a signed API
+    call passes without them, even from a browser that is signed in."""
+    client.force_login(owner)
+    path = "/api/v1/address-book"
+    response = client.get(path, headers=headers_for("GET", path))
+    assert response.status_code == 200
+    assert not hasattr(response.wsgi_request, "user")
+    assert "X-Frame-Options" not in response
+    console_page = client.get("/projects/")
+    assert console_page.wsgi_request.user == owner
+    assert console_page["X-Frame-Options"] == "SAMEORIGIN"
+    docs = client.get("/api/v1/docs")
+    assert docs["X-Frame-Options"] == "SAMEORIGIN"
