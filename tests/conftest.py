@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from console import dispatch, embedded_redis
 from console.models import Membership
@@ -25,6 +26,13 @@ def redis_server():
 @pytest.fixture(autouse=True)
 def _empty_cache(redis_server):
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A console page activates its user's language for the thread; the API's calls, which
+    skip the console's middleware, do not reset it, so no test starts in the last one's."""
+    translation.deactivate()
 
 
 @pytest.fixture
