@@ -252,9 +252,11 @@ def request_status(request: HttpRequest, request_id: str) -> dict:
     """readyCount: the mails prepared so far (all of them once readyCompleted)."""
     project = caller(request).project
     send_request = _get_request(project, request_id)
-    by_status = dict(Mail.objects.filter(send_request=send_request).values_list("status")
-                     .annotate(n=Count("id")).values_list("status", "n"))
-    sent = Mail.objects.filter(send_request=send_request, sent_at__isnull=False).count()
+    counts = list(Mail.objects.filter(send_request=send_request).values_list("status")
+                  .annotate(n=Count("id"), sent=Count("sent_at"))
+                  .values_list("status", "n", "sent"))
+    by_status = {code: n for code, n, _sent in counts}
+    sent = sum(n for _code, _n, n in counts)
     finished = sum(n for code, n in by_status.items() if code not in (Status.READY,
                                                                       Status.SENDING))
     return {
