@@ -9,6 +9,7 @@ Messages are only nudges: every piece of work is found again by a periodic chore
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import transaction
 
 from console.celery import app
@@ -21,5 +22,22 @@ def enqueue(task: str, *, countdown: float | None = None, copies: int = 1,
     def send() -> None:
         for _ in range(max(copies, 1)):
             app.send_task(task, kwargs=kwargs, countdown=countdown)
+
+    transaction.on_commit(send)
+
+
+def enqueue_once(task: str, *, flag: str, seconds: float) -> None:
+    """One message for the task named `task` (no arguments) while one sent earlier is still
+    waiting: the task deletes `flag` (a cache key) when it starts, so the work committed before
+    that is its to find, and what commits after sends the next message. The flag expires after
+    `seconds` in case the message is lost; a periodic chore finds the work again either way."""
+
+    def send() -> None:
+        try:
+            first = cache.add(flag, 1, seconds)
+        except Exception:  # Redis down: send anyway (the message will fail the same way)
+            first = True
+        if first:
+            app.send_task(task, kwargs={})
 
     transaction.on_commit(send)

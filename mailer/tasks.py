@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.core.cache import cache
 from django.utils import timezone
 
 from console import jobs
@@ -16,6 +17,15 @@ def prepare_request(*, request_pk: int) -> None:
     if send_request is None or send_request.status != Status.PREPARING:
         return
     preparation.prepare(send_request)
+
+
+@shared_task(name=preparation.PREPARE_SMALL_TASK)
+def prepare_small_requests() -> None:
+    """Small requests in batches, each delivered here once prepared (no task of its own)."""
+    cache.delete(preparation.SMALL_FLAG)  # what is accepted from now on sends the next message
+    while batch := preparation.prepare_small(timezone.now()):
+        for send_request in batch:
+            delivery.deliver(send_request.pk)
 
 
 @shared_task(name=delivery.DELIVER_TASK)

@@ -9,7 +9,7 @@ from addressbook.models import Address, GroupMember, RecipientGroup
 from mailer import preparation
 from mailer.models import Mail, Recipient, SendBlock, SendRequest, Status
 from mailer.result_codes import ResultCode
-from mailer.tasks import prepare_request
+from mailer.tasks import prepare_request, prepare_small_requests
 from tests.mailer.factories import accepted_request, recipients
 
 
@@ -161,3 +161,36 @@ def test_it_stops_when_the_request_is_cancelled_between_chunks(project, monkeypa
     assert done.status == Status.CANCELLED
     # The second chunk is not saved.
     assert Recipient.objects.filter(send_request=done).count() == 10
+
+
+def test_small_requests_are_prepared_together_and_delivered_by_one_task(sink, project,
+                                                                        enqueued):
+    later = int((timezone.now() + timedelta(hours=2)).timestamp() * 1000)
+    sent = accepted_request(project, recipients=recipients(3))
+    settled = accepted_request(project, recipients=recipients(2), body="#{WHO}")
+    reserved = accepted_request(project, reservationUtc=later)
+    assert enqueued == [(preparation.PREPARE_SMALL_TASK, {})]  # one message for the three
+
+    prepare_small_requests.apply()
+    statuses = dict(SendRequest.objects.values_list("pk", "status"))
+    assert statuses == {sent.pk: Status.SENT, settled.pk: Status.FAILED,
+                        reserved.pk: Status.READY}
+    assert set(Recipient.objects.filter(send_request=sent).values_list(
+        "result_code", flat=True)) == {ResultCode.MAIL_SENT}
+    assert SendRequest.objects.get(pk=sent.pk).mail_count == 3
+    assert Mail.objects.get(send_request=reserved).status == Status.READY
+    accepted_request(project)
+    assert enqueued[-1] == (preparation.PREPARE_SMALL_TASK, {})  # the task let the flag go
+
+
+def test_a_small_request_cancelled_before_its_batch_is_left_alone(project, enqueued):
+    cancelled = accepted_request(project, recipients=recipients(2))
+    SendRequest.objects.filter(pk=cancelled.pk).cancel(timezone.now())
+    prepare_small_requests.apply()
+    assert not Mail.objects.filter(send_request=cancelled).exists()
+    assert SendRequest.objects.get(pk=cancelled.pk).status == Status.CANCELLED
+
+
+def test_a_larger_request_gets_a_preparation_task_of_its_own(project, enqueued):
+    large = accepted_request(project, recipients=recipients(preparation.SMALL_REQUEST + 1))
+    assert enqueued == [(preparation.PREPARE_TASK, {"request_pk": large.pk})]
