@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+import orjson
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from psycopg.types.json import set_json_dumps
 
 # Fields whose Python values the database drivers take as they are.
 _AS_IS = frozenset({"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField",
@@ -101,6 +103,8 @@ def insert_rows(model: type[models.Model], fields: Sequence[str],
         if postgresql:
             # Binary: the server takes the values as they are instead of parsing text (times,
             # JSON), a fifth of a large preparation's time.
+            # orjson for the JSON values: json.dumps a value was a third of a large preparation.
+            set_json_dumps(orjson.dumps, context=cursor.cursor)
             with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN (FORMAT BINARY)') as copy:
                 copy.set_types([_copy_type(field) for field in columns])
                 for row in values:
@@ -159,7 +163,11 @@ def refresh_statistics(*models_: type[models.Model]) -> None:
     100,000 rows for an empty one (autovacuum gets to it only later)."""
     if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A sample of 3,000 rows instead of 30,000 (a tenth of the time; 0.9 s after 100,000
+        # recipients): what the planner lacks is the rows' number, not fine distributions,
+        # which autovacuum's own ANALYZE brings later.
+        cursor.execute("SET LOCAL default_statistics_target = 10")
         for model in models_:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 
