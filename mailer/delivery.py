@@ -12,6 +12,7 @@ No database transaction is open while SMTP talks.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import time
@@ -24,7 +25,6 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
-from console.bulk import update_rows
 from console.dispatch import enqueue
 from mailer import retries, suppression
 from mailer.domains import SigningFailed
@@ -56,6 +56,9 @@ def nudge(request_pk: int, tasks: int = 1, countdown: float | None = None) -> No
 def claim(request_pk: int, token: str, size: int) -> list[ClaimedMail]:
     """Lease up to `size` due mails of a request that is sending."""
     now = timezone.now()
+    until = now + timedelta(seconds=settings.MAILER_LEASE_SECONDS)
+    if connection.vendor == "postgresql":
+        return _claim_in_one_statement(request_pk, token, size, now, until)
     with transaction.atomic():
         rows = list(
             Mail.objects.select_for_update(skip_locked=True, of=("self",))
@@ -68,10 +71,8 @@ def claim(request_pk: int, token: str, size: int) -> list[ClaimedMail]:
         if not rows:
             return []
         ids = [row[0] for row in rows]
-        Mail.objects.filter(id__in=ids).update(
-            lease_until=now + timedelta(seconds=settings.MAILER_LEASE_SECONDS),
-            lease_token=token, attempts=F("attempts") + 1,
-        )
+        Mail.objects.filter(id__in=ids).update(lease_until=until, lease_token=token,
+                                               attempts=F("attempts") + 1)
         expired = [row[0] for row in rows if row[3] is not None]
         if expired:
             Mail.objects.filter(id__in=expired).update(redelivered=True)
@@ -80,11 +81,56 @@ def claim(request_pk: int, token: str, size: int) -> list[ClaimedMail]:
         for pk, seq, attempts, lease, redelivered, sent_at in rows
     }
     for values in Recipient.objects.filter(mail_id__in=ids).order_by("id").values_list(
-        "mail_id", "id", "address", "name", "type", "parameters", "result_code", "attempts",
-        "first_attempt_at", "possible_duplicate",
+        *CLAIMED_RECIPIENT_FIELDS,
     ):
         mails[values[0]].recipients.append(ClaimedRecipient(*values[1:]))
     return [mails[pk] for pk in ids]
+
+
+CLAIMED_RECIPIENT_FIELDS = ["mail_id", "id", "address", "name", "type", "parameters",
+                            "result_code", "attempts", "first_attempt_at", "possible_duplicate"]
+
+# The lease taken and the recipients read in one round trip (SET sees the row before the
+# update: a lease that was there had expired, so the mail is redelivered).
+_CLAIM = """
+WITH claimed AS (
+    UPDATE mailer_mail AS m
+    SET lease_until = %(until)s, lease_token = %(token)s, attempts = m.attempts + 1,
+        redelivered = m.redelivered OR m.lease_until IS NOT NULL
+    WHERE m.id IN (
+        SELECT id FROM mailer_mail
+        WHERE send_request_id = %(request)s AND status = %(sending)s
+          AND next_attempt_at <= %(now)s AND (lease_until IS NULL OR lease_until < %(now)s)
+          AND EXISTS (SELECT 1 FROM mailer_sendrequest
+                      WHERE id = %(request)s AND status = %(sending)s)
+        ORDER BY next_attempt_at, id
+        LIMIT %(size)s
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING m.id, m.seq, m.attempts, m.redelivered, m.sent_at, m.next_attempt_at
+)
+SELECT c.id, c.seq, c.attempts, c.redelivered, c.sent_at, r.id, r.address, r.name, r.type,
+       r.parameters, r.result_code, r.attempts, r.first_attempt_at, r.possible_duplicate
+FROM claimed AS c LEFT JOIN mailer_recipient AS r ON r.mail_id = c.id
+ORDER BY c.next_attempt_at, c.id, r.id
+"""
+
+
+def _claim_in_one_statement(request_pk: int, token: str, size: int, now: datetime,
+                            until: datetime) -> list[ClaimedMail]:
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM, {"until": until, "token": token, "request": request_pk,
+                                "sending": Status.SENDING, "now": now, "size": size})
+        rows = cursor.fetchall()
+    mails: list[ClaimedMail] = []
+    for pk, seq, attempts, redelivered, sent_at, *recipient in rows:
+        if not mails or mails[-1].pk != pk:
+            mails.append(ClaimedMail(pk, seq, attempts, redelivered, sent_at))
+        if recipient[0] is not None:
+            if isinstance(recipient[4], str):  # jsonb comes as its text, as the ORM reads it
+                recipient[4] = json.loads(recipient[4])
+            mails[-1].recipients.append(ClaimedRecipient(*recipient))
+    return mails
 
 
 def send_mail(connection: RelayConnection, renderer: RequestRenderer,
@@ -115,21 +161,22 @@ RECIPIENT_RESULT_FIELDS = ["result_code", "last_attempt_code", "reply_code", "re
 
 
 @dataclass
-class _Recorded:
-    """Rows to write: (pk, *values) in the order of Mail.SETTLED_FIELDS and
-    RECIPIENT_RESULT_FIELDS; the hard failures to send-block."""
+class _Settled:
+    """One mail's rows to write: (pk, *values) in the order of Mail.SETTLED_FIELDS and of
+    RECIPIENT_RESULT_FIELDS; its hard failures to send-block."""
 
-    mails: list[tuple] = field(default_factory=list)
+    mail: tuple
     recipients: list[tuple] = field(default_factory=list)
     hard_failures: list[tuple[str, str, str]] = field(default_factory=list)
     cancelled: int = 0
 
 
 def _settle_mail(mail: ClaimedMail, outcomes: dict[int, Outcome], now: datetime,
-                 out: _Recorded, cancelled: bool) -> None:
+                 cancelled: bool) -> _Settled:
     retrying: list[Outcome] = []
     codes: Counter[str] = Counter()
     any_sent = False
+    out = _Settled(())
     for recipient in mail.recipients:
         if not recipient.pending:
             codes[recipient.result_code] += 1
@@ -162,41 +209,49 @@ def _settle_mail(mail: ClaimedMail, outcomes: dict[int, Outcome], now: datetime,
     sent_at = now if any_sent else mail.sent_at
     if retrying:
         retry_at = now + timedelta(seconds=retries.retry_delay(mail.attempts, retrying))
-        out.mails.append((mail.pk, Status.SENDING, None, "", sent_at, retry_at))
+        out.mail = (mail.pk, Status.SENDING, None, "", sent_at, retry_at)
     else:
-        out.mails.append((mail.pk, final_status(codes), None, "", sent_at, now))
+        out.mail = (mail.pk, final_status(codes), None, "", sent_at, now)
+    return out
+
+
+def _cancelled(send_request: SendRequest,
+               results: list[tuple[ClaimedMail, dict[int, Outcome]]]) -> bool:
+    """Whether the request was cancelled, read only when it matters: a cancel changes what
+    happens to a temporary failure, nothing else."""
+    if not any(outcome.temporary for _mail, outcomes in results for outcome in outcomes.values()):
+        return False
+    status = SendRequest.objects.filter(pk=send_request.pk).values_list("status",
+                                                                        flat=True).first()
+    return status == Status.CANCELLED
 
 
 def record(send_request: SendRequest, token: str,
            results: list[tuple[ClaimedMail, dict[int, Outcome]]],
            still_claimed: list[int], send_block_hours: int | None = None) -> None:
     """Write a batch of outcomes, for the mails whose lease is still ours; extend the lease of
-    the claimed mails not sent yet. The request's status is read each time: a cancel turns
-    what would be retried into CANCELED_MAIL."""
+    the claimed mails not sent yet. The request's status is read each time a temporary failure
+    is in the batch: a cancel turns what would be retried into CANCELED_MAIL."""
     now = timezone.now()
     if send_block_hours is None:
         send_block_hours = MailerSettings.for_project(send_request.project_id).send_block_hours
-    status = SendRequest.objects.filter(pk=send_request.pk).values_list("status",
-                                                                        flat=True).first()
-    cancelled = status == Status.CANCELLED
+    cancelled = _cancelled(send_request, results)
+    settled = {mail.pk: _settle_mail(mail, outcomes, now, cancelled) for mail, outcomes in results}
     with transaction.atomic():
-        owned = set(Mail.objects.select_for_update().filter(
-            id__in=[mail.pk for mail, _ in results], lease_token=token,
-        ).values_list("id", flat=True))
-        out = _Recorded()
-        for mail, outcomes in results:
-            if mail.pk in owned:
-                _settle_mail(mail, outcomes, now, out, cancelled)
-            else:
-                logger.warning("lost the lease of mail %s before recording it", mail.pk)
-        Mail.objects.settle(token, out.mails)
-        update_rows(Recipient, RECIPIENT_RESULT_FIELDS, out.recipients)
-        suppression.block(send_request.project_id, out.hard_failures, now, send_block_hours)
+        owned = Mail.objects.settle(token, [each.mail for each in settled.values()],
+                                    RECIPIENT_RESULT_FIELDS,
+                                    {pk: each.recipients for pk, each in settled.items()})
+        for pk in settled.keys() - owned:
+            logger.warning("lost the lease of mail %s before recording it", pk)
+        suppression.block(send_request.project_id,
+                          [failure for pk in owned for failure in settled[pk].hard_failures],
+                          now, send_block_hours)
         if still_claimed:
             Mail.objects.filter(id__in=still_claimed, lease_token=token).update(
                 lease_until=now + timedelta(seconds=settings.MAILER_LEASE_SECONDS))
-    if out.cancelled:
-        give_back(send_request, out.cancelled)
+    given_back = sum(settled[pk].cancelled for pk in owned)
+    if given_back:
+        give_back(send_request, given_back)
 
 
 RECORD_ATTEMPTS = 3
@@ -257,16 +312,20 @@ def deliver(request_pk: int) -> None:
     token = secrets.token_hex(16)
     deadline = time.monotonic() + settings.MAILER_TIME_SLICE_SECONDS
     flush_size = settings.MAILER_FLUSH_SIZE
+    claim_size = settings.MAILER_CLAIM_SIZE
     out_of_time = False
+    started = False
     while True:
         if time.monotonic() >= deadline:
             out_of_time = True
             break
-        batch = claim(request_pk, token, settings.MAILER_CLAIM_SIZE)
+        batch = claim(request_pk, token, claim_size)
         if not batch:
             break
-        SendRequest.objects.filter(pk=request_pk, send_started_at=None).update(
-            send_started_at=timezone.now())
+        if not started:
+            SendRequest.objects.filter(pk=request_pk, send_started_at=None).update(
+                send_started_at=timezone.now())
+            started = True
         results: list[tuple[ClaimedMail, dict[int, Outcome]]] = []
         last_flush = time.monotonic()
         for index, mail in enumerate(batch):
@@ -278,6 +337,8 @@ def deliver(request_pk: int) -> None:
                 last_flush = time.monotonic()
         if results:
             record_surely(send_request, token, results, [], send_block_hours)
+        if len(batch) < claim_size:
+            break  # nothing more was due: a retry is scheduled below, not claimed again now
     if out_of_time:
         nudge(request_pk)  # let other requests' tasks have the worker in between
     elif not finish_if_done(request_pk):

@@ -30,17 +30,17 @@ def _no_newlines(value: str) -> str:
 
 def encode_words(text: str) -> str:
     """RFC 2047 encoded words for non-ASCII text, folded so each word stays under 75 chars."""
+    data = text.encode("utf-8")
     words = []
-    chunk = bytearray()
-    for char in text:
-        encoded = char.encode("utf-8")
-        if len(chunk) + len(encoded) > _ENCODED_WORD_BYTES:
-            words.append(chunk)
-            chunk = bytearray()
-        chunk += encoded
-    if chunk:
-        words.append(chunk)
-    return "\r\n ".join(f"=?UTF-8?B?{base64.b64encode(bytes(w)).decode()}?=" for w in words)
+    start = 0
+    while start < len(data):
+        end = start + _ENCODED_WORD_BYTES
+        # Back to the start of a character: a word holds whole characters (0b10xxxxxx continues).
+        while end < len(data) and data[end] & 0xC0 == 0x80:
+            end -= 1
+        words.append(data[start:end])
+        start = end
+    return "\r\n ".join(f"=?UTF-8?B?{base64.b64encode(w).decode()}?=" for w in words)
 
 
 def _as_is(text: str) -> bool:

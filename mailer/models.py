@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 
 import orjson
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from addressbook.addresses import normalise_address
-from console.bulk import update_rows
+from console.bulk import update_rows, update_statement
 from console.models import ApiKey, Job, JobStatus, Project
 from console.numbers import ascii_digits
 from mailer.result_codes import ResultCode
@@ -412,15 +412,40 @@ class MailQuerySet(models.QuerySet):
         return self.move(WAITING_MAIL_STATUSES, Status.CANCELLED, lease_until=None,
                          lease_token="")
 
-    def settle(self, token: str, rows: Sequence[tuple]) -> None:
+    def settle(self, token: str, rows: Sequence[tuple], recipient_fields: Sequence[str] = (),
+               recipients: Mapping[int, Sequence[tuple]] | None = None) -> set[int]:
         """Write what one round of delivery decided, for mails that are Sending and still leased
         with `token`: rows of (pk, status, lease_until, lease_token, sent_at, next_attempt_at),
-        where the status is Sending again (a retry is scheduled) or final."""
+        where the status is Sending again (a retry is scheduled) or final. With them, the
+        results of those mails' recipients: `recipients` maps a mail's pk to rows of (pk, values
+        of `recipient_fields`). Returns the pks of the mails written (call in a transaction)."""
         for row in rows:
             if row[1] != Status.SENDING:
                 _sources(MAIL_TRANSITIONS, Status.SENDING, row[1])
-        update_rows(Mail, Mail.SETTLED_FIELDS, rows,
-                    where={"lease_token": token, "status": Status.SENDING})
+        if not rows:
+            return set()
+        where = {"lease_token": token, "status": Status.SENDING}
+        recipients = recipients or {}
+        recipient_rows = [each for row in rows for each in recipients.get(row[0], ())]
+        if connection.vendor == "postgresql":
+            # One statement, no lock taken first: the mails' UPDATE … RETURNING tells (and
+            # locks) which are still ours, and only their recipients are written.
+            sql, params = update_statement(Mail, Mail.SETTLED_FIELDS, rows, where)
+            sql = f"WITH settled AS ({sql} RETURNING t.id)"
+            if recipient_rows:
+                written, more = update_statement(
+                    Recipient, recipient_fields, recipient_rows,
+                    also=' AND t."mail_id" IN (SELECT id FROM settled)')
+                sql, params = f"{sql}, written AS ({written})", [*params, *more]
+            with connection.cursor() as cursor:
+                cursor.execute(f"{sql} SELECT id FROM settled", params)  # noqa: S608
+                return {pk for (pk,) in cursor.fetchall()}
+        owned = set(self.select_for_update().filter(id__in=[row[0] for row in rows], **where)
+                    .values_list("id", flat=True))
+        update_rows(Mail, Mail.SETTLED_FIELDS, [row for row in rows if row[0] in owned], where)
+        update_rows(Recipient, recipient_fields,
+                    [each for pk in owned for each in recipients.get(pk, ())])
+        return owned
 
 
 class Mail(models.Model):
