@@ -17,6 +17,7 @@ import logging
 import secrets
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -53,20 +54,22 @@ def nudge(request_pk: int, tasks: int = 1, countdown: float | None = None) -> No
     enqueue(DELIVER_TASK, request_pk=request_pk, copies=tasks, countdown=countdown)
 
 
-def claim(request_pk: int, token: str, size: int) -> list[ClaimedMail]:
-    """Lease up to `size` due mails of a request that is sending."""
+def claim(requests: int | Sequence[int], token: str, size: int) -> list[ClaimedMail]:
+    """Lease up to `size` due mails of a request that is sending (or of several)."""
+    request_pks = [requests] if isinstance(requests, int) else list(requests)
     now = timezone.now()
     until = now + timedelta(seconds=settings.MAILER_LEASE_SECONDS)
     if connection.vendor == "postgresql":
-        return _claim_in_one_statement(request_pk, token, size, now, until)
+        return _claim_in_one_statement(request_pks, token, size, now, until)
     with transaction.atomic():
         rows = list(
             Mail.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(send_request_id=request_pk, send_request__status=Status.SENDING,
+            .filter(send_request_id__in=request_pks, send_request__status=Status.SENDING,
                     status=Status.SENDING, next_attempt_at__lte=now)
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
             .order_by("next_attempt_at", "id")
-            .values_list("id", "seq", "attempts", "lease_until", "redelivered", "sent_at")[:size]
+            .values_list("id", "seq", "attempts", "lease_until", "redelivered", "sent_at",
+                         "send_request_id")[:size]
         )
         if not rows:
             return []
@@ -77,8 +80,9 @@ def claim(request_pk: int, token: str, size: int) -> list[ClaimedMail]:
         if expired:
             Mail.objects.filter(id__in=expired).update(redelivered=True)
     mails = {
-        pk: ClaimedMail(pk, seq, attempts + 1, redelivered or lease is not None, sent_at)
-        for pk, seq, attempts, lease, redelivered, sent_at in rows
+        pk: ClaimedMail(pk, seq, attempts + 1, redelivered or lease is not None, sent_at,
+                        request_pk=request_pk)
+        for pk, seq, attempts, lease, redelivered, sent_at, request_pk in rows
     }
     for values in Recipient.objects.filter(mail_id__in=ids).order_by("id").values_list(
         *CLAIMED_RECIPIENT_FIELDS,
@@ -99,33 +103,36 @@ WITH claimed AS (
         redelivered = m.redelivered OR m.lease_until IS NOT NULL
     WHERE m.id IN (
         SELECT id FROM mailer_mail
-        WHERE send_request_id = %(request)s AND status = %(sending)s
+        WHERE send_request_id IN (SELECT id FROM mailer_sendrequest
+                                  WHERE id = ANY(%(requests)s) AND status = %(sending)s)
+          AND status = %(sending)s
           AND next_attempt_at <= %(now)s AND (lease_until IS NULL OR lease_until < %(now)s)
-          AND EXISTS (SELECT 1 FROM mailer_sendrequest
-                      WHERE id = %(request)s AND status = %(sending)s)
         ORDER BY next_attempt_at, id
         LIMIT %(size)s
         FOR UPDATE SKIP LOCKED
     )
-    RETURNING m.id, m.seq, m.attempts, m.redelivered, m.sent_at, m.next_attempt_at
+    RETURNING m.id, m.seq, m.attempts, m.redelivered, m.sent_at, m.next_attempt_at,
+              m.send_request_id
 )
-SELECT c.id, c.seq, c.attempts, c.redelivered, c.sent_at, r.id, r.address, r.name, r.type,
-       r.parameters, r.result_code, r.attempts, r.first_attempt_at, r.possible_duplicate
+SELECT c.id, c.seq, c.attempts, c.redelivered, c.sent_at, c.send_request_id,
+       r.id, r.address, r.name, r.type, r.parameters, r.result_code, r.attempts,
+       r.first_attempt_at, r.possible_duplicate
 FROM claimed AS c LEFT JOIN mailer_recipient AS r ON r.mail_id = c.id
 ORDER BY c.next_attempt_at, c.id, r.id
 """
 
 
-def _claim_in_one_statement(request_pk: int, token: str, size: int, now: datetime,
+def _claim_in_one_statement(request_pks: list[int], token: str, size: int, now: datetime,
                             until: datetime) -> list[ClaimedMail]:
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM, {"until": until, "token": token, "request": request_pk,
+        cursor.execute(_CLAIM, {"until": until, "token": token, "requests": request_pks,
                                 "sending": Status.SENDING, "now": now, "size": size})
         rows = cursor.fetchall()
     mails: list[ClaimedMail] = []
-    for pk, seq, attempts, redelivered, sent_at, *recipient in rows:
+    for pk, seq, attempts, redelivered, sent_at, request_pk, *recipient in rows:
         if not mails or mails[-1].pk != pk:
-            mails.append(ClaimedMail(pk, seq, attempts, redelivered, sent_at))
+            mails.append(ClaimedMail(pk, seq, attempts, redelivered, sent_at,
+                                     request_pk=request_pk))
         if recipient[0] is not None:
             if isinstance(recipient[4], str):  # jsonb comes as its text, as the ORM reads it
                 recipient[4] = json.loads(recipient[4])
@@ -215,78 +222,132 @@ def _settle_mail(mail: ClaimedMail, outcomes: dict[int, Outcome], now: datetime,
     return out
 
 
-def _cancelled(send_request: SendRequest,
-               results: list[tuple[ClaimedMail, dict[int, Outcome]]]) -> bool:
-    """Whether the request was cancelled, read only when it matters: a cancel changes what
-    happens to a temporary failure, nothing else."""
-    if not any(outcome.temporary for _mail, outcomes in results for outcome in outcomes.values()):
-        return False
-    status = SendRequest.objects.filter(pk=send_request.pk).values_list("status",
-                                                                        flat=True).first()
-    return status == Status.CANCELLED
+def _cancelled(results: list[tuple[ClaimedMail, dict[int, Outcome]]]) -> set[int]:
+    """The requests of these mails that were cancelled, read only when it matters: a cancel
+    changes what happens to a temporary failure, nothing else."""
+    asked = {mail.request_pk for mail, outcomes in results
+             if any(outcome.temporary for outcome in outcomes.values())}
+    if not asked:
+        return set()
+    return set(SendRequest.objects.filter(pk__in=asked, status=Status.CANCELLED)
+               .values_list("pk", flat=True))
 
 
 def record(send_request: SendRequest, token: str,
            results: list[tuple[ClaimedMail, dict[int, Outcome]]],
            still_claimed: list[int], send_block_hours: int | None = None) -> None:
-    """Write a batch of outcomes, for the mails whose lease is still ours; extend the lease of
-    the claimed mails not sent yet. The request's status is read each time a temporary failure
-    is in the batch: a cancel turns what would be retried into CANCELED_MAIL."""
-    now = timezone.now()
+    """Write a batch of outcomes of a request's mails, for the mails whose lease is still ours;
+    extend the lease of the claimed mails not sent yet. The request's status is read each time
+    a temporary failure is in the batch: a cancel turns what would be retried into
+    CANCELED_MAIL."""
     if send_block_hours is None:
         send_block_hours = MailerSettings.for_project(send_request.project_id).send_block_hours
-    cancelled = _cancelled(send_request, results)
-    settled = {mail.pk: _settle_mail(mail, outcomes, now, cancelled) for mail, outcomes in results}
+    _record(_Requests({send_request.pk: send_request}, {send_request.project_id:
+                                                         send_block_hours}),
+            token, results, still_claimed)
+
+
+@dataclass(frozen=True)
+class _Requests:
+    """The requests a delivery pass sends for, by pk, and their projects' send-block hours."""
+
+    by_pk: dict[int, SendRequest]
+    send_block_hours: dict[int, int]
+
+
+def _record(requests: _Requests, token: str,
+            results: list[tuple[ClaimedMail, dict[int, Outcome]]],
+            still_claimed: list[int]) -> None:
+    """record() for mails of any of `requests`: one statement for them all."""
+    now = timezone.now()
+    cancelled = _cancelled(results)
+    settled = {mail.pk: _settle_mail(mail, outcomes, now, mail.request_pk in cancelled)
+               for mail, outcomes in results}
+    request_of = {mail.pk: requests.by_pk[mail.request_pk] for mail, _outcomes in results}
     with transaction.atomic():
         owned = Mail.objects.settle(token, [each.mail for each in settled.values()],
                                     RECIPIENT_RESULT_FIELDS,
                                     {pk: each.recipients for pk, each in settled.items()})
         for pk in settled.keys() - owned:
             logger.warning("lost the lease of mail %s before recording it", pk)
-        suppression.block(send_request.project_id,
-                          [failure for pk in owned for failure in settled[pk].hard_failures],
-                          now, send_block_hours)
+        failures: dict[int, list[tuple[str, str, str]]] = {}
+        for pk in owned:
+            if settled[pk].hard_failures:
+                failures.setdefault(request_of[pk].project_id, []).extend(
+                    settled[pk].hard_failures)
+        for project_id, project_failures in failures.items():
+            suppression.block(project_id, project_failures, now,
+                              requests.send_block_hours[project_id])
         if still_claimed:
             Mail.objects.filter(id__in=still_claimed, lease_token=token).update(
                 lease_until=now + timedelta(seconds=settings.MAILER_LEASE_SECONDS))
-    given_back = sum(settled[pk].cancelled for pk in owned)
-    if given_back:
-        give_back(send_request, given_back)
+    given_back: Counter[int] = Counter()
+    for pk in owned:
+        given_back[request_of[pk].pk] += settled[pk].cancelled
+    for request_pk, count in given_back.items():
+        if count:
+            give_back(requests.by_pk[request_pk], count)
 
 
 RECORD_ATTEMPTS = 3
 
 
-def record_surely(send_request: SendRequest, token: str,
+def record_surely(requests: _Requests, token: str,
                   results: list[tuple[ClaimedMail, dict[int, Outcome]]],
-                  still_claimed: list[int], send_block_hours: int) -> None:
-    """record(), again on a new connection when the database dropped this one (a restart, a
+                  still_claimed: list[int]) -> None:
+    """_record(), again on a new connection when the database dropped this one (a restart, a
     failover, a terminated backend): the mails are sent, so losing their results would send
     them a second time once their lease expired. The batch is one transaction, so a try that
     failed wrote nothing."""
     for attempt in range(1, RECORD_ATTEMPTS + 1):
         try:
-            record(send_request, token, results, still_claimed, send_block_hours)
+            _record(requests, token, results, still_claimed)
             return
         except (OperationalError, InterfaceError):
             if attempt == RECORD_ATTEMPTS:
                 raise
-            logger.warning("lost the database connection while recording %d mails of request "
-                           "%s; trying again on a new one", len(results), send_request.pk)
+            logger.warning("lost the database connection while recording %d mails of "
+                           "requests %s; trying again on a new one", len(results),
+                           sorted({mail.request_pk for mail, _outcomes in results}))
             connection.close()
             time.sleep(0.2 * attempt)
 
 
 def finish_if_done(request_pk: int) -> bool:
     """Sending → S / PF / F / U once no mail of the request is waiting; True if finished."""
-    if Mail.objects.filter(send_request_id=request_pk,
-                           status__in=WAITING_MAIL_STATUSES).exists():
-        return False
-    counts = dict(Recipient.objects.filter(send_request_id=request_pk)
-                  .values_list("result_code").annotate(n=Count("id"))
-                  .values_list("result_code", "n"))
-    return SendRequest.objects.filter(pk=request_pk).finish(final_status(counts),
-                                                            timezone.now())
+    return bool(finish_done([request_pk]))
+
+
+def finish_done(request_pks: Sequence[int]) -> set[int]:
+    """finish_if_done() for several requests, in three statements whatever their number
+    (one more for each other final status among them); the ones finished."""
+    if not request_pks:
+        return set()
+    waiting = set(Mail.objects.filter(send_request_id__in=request_pks,
+                                      status__in=WAITING_MAIL_STATUSES)
+                  .values_list("send_request_id", flat=True).distinct())
+    done = [pk for pk in request_pks if pk not in waiting]
+    if not done:
+        return set()
+    counts: dict[int, Counter[str]] = {pk: Counter() for pk in done}
+    for request_pk, code, n in (Recipient.objects.filter(send_request_id__in=done)
+                                .values_list("send_request_id", "result_code")
+                                .annotate(n=Count("id"))
+                                .values_list("send_request_id", "result_code", "n")):
+        counts[request_pk][code] = n
+    by_final: dict[str, list[int]] = {}
+    for pk in done:
+        by_final.setdefault(final_status(counts[pk]), []).append(pk)
+    now = timezone.now()
+    finished: set[int] = set()
+    for final, pks in by_final.items():
+        with transaction.atomic():
+            # Which of them move: another worker may have finished one meanwhile.
+            still = pks if len(pks) == 1 else list(SendRequest.objects.select_for_update().filter(
+                pk__in=pks, status=Status.SENDING).values_list("pk", flat=True))
+            if still and SendRequest.objects.filter(pk__in=still).finish(final, now):
+                finished.update(still)
+    return finished
 
 
 def start(request_pk: int) -> None:
@@ -306,8 +367,23 @@ def deliver(request_pk: int) -> None:
     send_request = SendRequest.objects.select_related("project").filter(pk=request_pk).first()
     if send_request is None or send_request.status != Status.SENDING:
         return
-    renderer = RequestRenderer(send_request)
-    send_block_hours = MailerSettings.for_project(send_request.project_id).send_block_hours
+    deliver_together([send_request])
+
+
+def deliver_together(send_requests: Sequence[SendRequest]) -> None:
+    """Send the due mails of these requests (sending, with their project) in one pass: a claim
+    takes mails of any of them and a flush writes them all, so that many small requests cost
+    about what one request of as many mails does. For up to MAILER_TIME_SLICE_SECONDS; then
+    the requests with nothing left are finished, retries are scheduled, and the rest is handed
+    over to tasks of their own."""
+    by_pk = {r.pk: r for r in send_requests}
+    mailer_settings = {project_id: MailerSettings.for_project(project_id)
+                       for project_id in {r.project_id for r in send_requests}}
+    requests = _Requests(by_pk, {project_id: each.send_block_hours
+                                 for project_id, each in mailer_settings.items()})
+    renderers = {pk: RequestRenderer(r, mailer_settings=mailer_settings[r.project_id])
+                 for pk, r in by_pk.items()}
+    pks = list(by_pk)
     connection = relay_connection()
     token = secrets.token_hex(16)
     deadline = time.monotonic() + settings.MAILER_TIME_SLICE_SECONDS
@@ -319,30 +395,31 @@ def deliver(request_pk: int) -> None:
         if time.monotonic() >= deadline:
             out_of_time = True
             break
-        batch = claim(request_pk, token, claim_size)
+        batch = claim(pks, token, claim_size)
         if not batch:
             break
         if not started:
-            SendRequest.objects.filter(pk=request_pk, send_started_at=None).update(
+            SendRequest.objects.filter(pk__in=pks, send_started_at=None).update(
                 send_started_at=timezone.now())
             started = True
         results: list[tuple[ClaimedMail, dict[int, Outcome]]] = []
         last_flush = time.monotonic()
         for index, mail in enumerate(batch):
-            results.append((mail, send_mail(connection, renderer, mail)))
+            results.append((mail, send_mail(connection, renderers[mail.request_pk], mail)))
             if len(results) >= flush_size or time.monotonic() - last_flush >= 0.5:
-                record_surely(send_request, token, results,
-                              [m.pk for m in batch[index + 1:]], send_block_hours)
+                record_surely(requests, token, results, [m.pk for m in batch[index + 1:]])
                 results = []
                 last_flush = time.monotonic()
         if results:
-            record_surely(send_request, token, results, [], send_block_hours)
+            record_surely(requests, token, results, [])
         if len(batch) < claim_size:
             break  # nothing more was due: a retry is scheduled below, not claimed again now
     if out_of_time:
-        nudge(request_pk)  # let other requests' tasks have the worker in between
-    elif not finish_if_done(request_pk):
-        _schedule_next_attempt(request_pk)
+        for pk in pks:
+            nudge(pk)  # let other requests' tasks have the worker in between
+        return
+    for pk in set(pks) - finish_done(pks):
+        _schedule_next_attempt(pk)
 
 
 def _schedule_next_attempt(request_pk: int) -> None:

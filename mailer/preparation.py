@@ -310,8 +310,8 @@ def prepare_small(now: datetime) -> list[SendRequest]:
             if pks:
                 SendRequest.objects.filter(pk__in=pks).finish_preparation(wait=will_wait,
                                                                           now=now)
-    for pk in set(waiting[False]) - {r.pk for r in to_deliver}:
-        delivery.finish_if_done(pk)  # every recipient settled already (blocked, unsubscribed)
+    # Every recipient of these was settled already (blocked, unsubscribed, a tag missing).
+    delivery.finish_done(sorted(set(waiting[False]) - {r.pk for r in to_deliver}))
     return to_deliver
 
 

@@ -46,6 +46,7 @@ class ClaimedMail:
     redelivered: bool
     sent_at: datetime | None
     recipients: list[ClaimedRecipient] = field(default_factory=list)
+    request_pk: int | None = None
 
     @property
     def pending(self) -> list[ClaimedRecipient]:
@@ -62,10 +63,12 @@ class RequestRenderer:
     mail to a real relay does not (recipients must not learn the tenant's internal name).
     """
 
-    def __init__(self, send_request: SendRequest, *, for_sending: bool = True) -> None:
+    def __init__(self, send_request: SendRequest, *, for_sending: bool = True,
+                 mailer_settings: MailerSettings | None = None) -> None:
         request = self.request = send_request
         body = request.body
-        language = MailerSettings.for_project(request.project_id).recipient_language
+        language = (mailer_settings or MailerSettings.for_project(request.project_id)
+                    ).recipient_language
         self.footer = unsubscribe_footer(request.use_basic_unsubscribe_msg,
                                          request.unsubscribe_message, language)
         self.text_footer = html_to_text(self.footer).strip()

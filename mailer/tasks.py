@@ -24,8 +24,7 @@ def prepare_small_requests() -> None:
     """Small requests in batches, each delivered here once prepared (no task of its own)."""
     cache.delete(preparation.SMALL_FLAG)  # what is accepted from now on sends the next message
     while batch := preparation.prepare_small(timezone.now()):
-        for send_request in batch:
-            delivery.deliver(send_request.pk)
+        delivery.deliver_together(batch)
 
 
 @shared_task(name=delivery.DELIVER_TASK)

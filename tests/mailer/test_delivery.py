@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from console.models import SandboxMessage
-from mailer import delivery
+from mailer import delivery, preparation
 from mailer.models import Mail, Recipient, SendBlock, SendRequest, Status, Unsubscriber
 from mailer.result_codes import ResultCode, classify_error
 from mailer.tasks import prepare_request
@@ -303,3 +303,25 @@ def test_a_request_gets_as_many_delivery_tasks_as_it_has_claims(project, monkeyp
         prepare_request.apply(kwargs={"request_pk": requests[name].pk})
     assert {name: nudged[r.pk] for name, r in requests.items()} == {
         "one": 1, "two claims": 2, "many": 4}
+
+
+def test_requests_delivered_together_keep_their_own_outcomes(sink, project, settings,
+                                                             enqueued):
+    from tests.factories import make_project
+
+    settings.MAILER_CLAIM_SIZE = 2  # claims and flushes that mix the requests' mails
+    other_project = make_project("other")
+    sent = accepted_request(project, recipients=recipients(3))
+    bounced = accepted_request(other_project, recipients=[{"address": f"bounce@{SIM}"}])
+    retried = accepted_request(project, recipients=[{"address": f"tempfail@{SIM}"}])
+    batch = preparation.prepare_small(timezone.now())
+    delivery.deliver_together(batch)
+
+    statuses = dict(SendRequest.objects.values_list("pk", "status"))
+    assert statuses == {sent.pk: Status.SENT, bounced.pk: Status.FAILED,
+                        retried.pk: Status.SENDING}
+    assert set(_codes(sent).values()) == {ResultCode.MAIL_SENT}
+    assert SendBlock.objects.get(address=f"bounce@{SIM}").project == other_project
+    assert _codes(retried) == {f"tempfail@{SIM}": ResultCode.RESENDING_MAIL}
+    assert enqueued[-1][0] == delivery.DELIVER_TASK  # the retry has a task of its own
+    assert enqueued[-1][1] == {"request_pk": retried.pk}
