@@ -140,7 +140,8 @@ def test_it_runs_everything_until_ctrl_c(running_console):
 
     wait_for(demo_mail_links, 90, "demo mail with links to the console's port", process)
 
-    # The request ID of a request is on the web's lines, and on the worker's for its task.
+    # The request ID of a request is on the web's lines, and on the worker's for its task (a
+    # small request's batch task carries the ID of the request that sent its message).
     keys = dict(re.findall(r"(ACCESS_KEY|SECRET_KEY)=(\w+)", output))
     assert _status(f"http://127.0.0.1:{ports['web']}/no-such-page/",
                    headers={"X-Request-ID": "run-404"}) == 404
@@ -151,7 +152,7 @@ def test_it_runs_everything_until_ctrl_c(running_console):
                     **signed_headers("POST", "/api/v1/mails", keys["ACCESS_KEY"],
                                      keys["SECRET_KEY"])}) == 201
     wait_for(lambda: re.search(r"level=INFO logger=celery\S* request_id=run-mail .*"
-                               r"mailer\.prepare_request.* succeeded", log.read_text()),
+                               r"mailer\.prepare_small_requests.* succeeded", log.read_text()),
              60, "the worker's line for the request's task", process)
     assert "request_id=run-404 Not Found: /no-such-page/" in log.read_text()
 
