@@ -61,6 +61,31 @@ def test_a_pool_child_killed_mid_send_loses_nothing(api, sink, worker_factory, b
     assert figures.marked <= settings.MAILER_CLAIM_SIZE
 
 
+def test_small_requests_lose_nothing_when_their_worker_is_killed(api, sink, worker_factory,
+                                                                beat_factory):
+    """Small requests are prepared and delivered in batches by one task (mailer.preparation.
+    prepare_small): killed among them, the sweeps find the batch's stalled preparations and
+    its leased mails again, and requests accepted while no worker ran still go out."""
+    env = {"EMAIL_URL": sink.url, **FAST}
+    victim = worker_factory(**env)
+    beat_factory(**env)
+    before = [post(api, 2, prefix=f"a{n:03d}-") for n in range(150)]
+    wait_for(lambda: Recipient.objects.filter(send_request__in=before,
+                                              result_code="MAIL_SENT").count() >= 60,
+             120, "60 recipients sent")
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.wait(10)
+    after = [post(api, 2, prefix=f"b{n:03d}-") for n in range(150)]
+    assert SendRequest.objects.filter(pk__in=[r.pk for r in after],
+                                      status=Status.PREPARING).exists()
+
+    worker_factory(**env)
+    wait_final(before + after, 300)
+    figures = settle("small-requests-worker-killed", before + after)
+    # In doubt: the mails the dead worker had claimed, a claim a process.
+    assert figures.marked <= settings.MAILER_CLAIM_SIZE * 2
+
+
 def test_a_worker_killed_while_preparing_is_succeeded_without_duplicates(
         api, sink, worker_factory, beat_factory):
     """Preparation commits chunk by chunk (mailer/preparation.py): the successor starts after
