@@ -126,23 +126,23 @@ def _recipients(data: MailRequestIn) -> list[dict]:
     counts = {"R": 0, "C": 0, "B": 0}
     recipients = data.recipients or []
     # recipient_problem's checks, the addresses' all at once (the same rule, in bulk)
-    keys = stored_forms([recipient.address for recipient in recipients])
+    keys = stored_forms([recipient["address"] for recipient in recipients])
     for index, (recipient, key) in enumerate(zip(recipients, keys, strict=True)):
-        problem = (("address", invalid_address(repr(recipient.address))) if key is None
-                   else _name_problem(recipient.name))
+        problem = (("address", invalid_address(repr(recipient["address"]))) if key is None
+                   else _name_problem(recipient["name"]))
         if problem is not None:
             field, why = problem
             raise refused(f"recipients[{index}].{field}", why)
-        if data.individual and recipient.type != RecipientType.TO:
+        if data.individual and recipient["type"] != RecipientType.TO:
             continue  # individual sends ignore CC and BCC
         if key in seen:
             continue
         seen.add(key)
-        counts[recipient.type] += 1
-        row = {"address": recipient.address.strip(), "type": recipient.type}
-        if recipient.name:
-            row["name"] = recipient.name
-        parameters = recipient.parameters
+        counts[recipient["type"]] += 1
+        row = {"address": recipient["address"].strip(), "type": recipient["type"]}
+        if recipient["name"]:
+            row["name"] = recipient["name"]
+        parameters = recipient["parameters"]
         if parameters:
             for value in parameters.values():
                 if type(value) is not str:  # numbers and booleans become text once, here
