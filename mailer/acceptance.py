@@ -125,23 +125,25 @@ def _recipients(data: MailRequestIn) -> list[dict]:
     seen: set[str] = set()
     counts = {"R": 0, "C": 0, "B": 0}
     recipients = data.recipients or []
+    individual = data.individual
     # recipient_problem's checks, the addresses' all at once (the same rule, in bulk)
     keys = stored_forms([recipient["address"] for recipient in recipients])
     for index, (recipient, key) in enumerate(zip(recipients, keys, strict=True)):
-        problem = (("address", invalid_address(repr(recipient["address"]))) if key is None
-                   else _name_problem(recipient["name"]))
+        address, name, kind = recipient["address"], recipient["name"], recipient["type"]
+        problem = _name_problem(name) if key is not None else (
+            "address", invalid_address(repr(address)))
         if problem is not None:
             field, why = problem
             raise refused(f"recipients[{index}].{field}", why)
-        if data.individual and recipient["type"] != RecipientType.TO:
+        if individual and kind != RecipientType.TO:
             continue  # individual sends ignore CC and BCC
         if key in seen:
             continue
         seen.add(key)
-        counts[recipient["type"]] += 1
-        row = {"address": recipient["address"].strip(), "type": recipient["type"]}
-        if recipient["name"]:
-            row["name"] = recipient["name"]
+        counts[kind] += 1
+        row = {"address": address.strip(), "type": kind}
+        if name:
+            row["name"] = name
         parameters = recipient["parameters"]
         if parameters:
             for value in parameters.values():
