@@ -10,14 +10,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_ATEXT = r"A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\U0010FFFF"
-_LABEL_CHARS = r"A-Za-z0-9_\u0080-\U0010FFFF"
+_ASCII_ATEXT = r"A-Za-z0-9!#$%&'*+/=?^_`{|}~\-"
+_ASCII_LABEL_CHARS = r"A-Za-z0-9_"
+_ATEXT = _ASCII_ATEXT + r"\u0080-\U0010FFFF"
+_LABEL_CHARS = _ASCII_LABEL_CHARS + r"\u0080-\U0010FFFF"
 _ADDRESS = re.compile(
     rf"^[{_ATEXT}]+(?:\.[{_ATEXT}]+)*"
     rf"@(?:[{_LABEL_CHARS}](?:[{_LABEL_CHARS}\-]{{0,61}}[{_LABEL_CHARS}])?\.)+"
     rf"[{_LABEL_CHARS}](?:[{_LABEL_CHARS}\-]{{0,61}}[{_LABEL_CHARS}])?$"
 )
 MAX_LENGTH = 320
+# Lines of plain addresses, each ended by a newline: the syntax above in ASCII, up to 64
+# characters (so within every length limit), the top label not all digits. Every such address
+# passes is_valid_address and is stored lower-cased; the possessive repeats never backtrack.
+_PLAIN_LABEL = rf"[{_ASCII_LABEL_CHARS}](?:[{_ASCII_LABEL_CHARS}\-]{{0,61}}[{_ASCII_LABEL_CHARS}])?"
+_PLAIN_LINES = re.compile(
+    rf"(?:(?=.{{1,64}}\n)[{_ASCII_ATEXT}]++(?:\.[{_ASCII_ATEXT}]++)*+"
+    rf"@(?:{_PLAIN_LABEL}\.)++(?![0-9]+\n){_PLAIN_LABEL}\n)*+"
+)
 # Typed or pasted addresses are separated by Tab, Space, Enter, comma or semicolon.
 _SEPARATORS = re.compile(r"[\t \r\n,;]+")
 
@@ -38,6 +48,33 @@ def is_valid_address(address: str) -> bool:
 def normalise_address(address: str) -> str:
     """The form addresses are compared and stored in: trimmed and lower-cased."""
     return address.strip().lower()
+
+
+def stored_forms(addresses: list[str]) -> list[str | None]:
+    """Each address trimmed, checked and normalised: its stored form, or None where
+    is_valid_address refuses it. Runs of plain addresses, nearly all of them, are checked in one
+    pass of a regex (100,000 one by one take a tenth of a second); the rest one by one."""
+    text = "\n".join(addresses) + "\n"
+    if text.count("\n") != len(addresses):  # an address holds a newline: lines would shift
+        return [_stored_form(address) for address in addresses]
+    forms: list[str | None] = []
+    start = index = 0
+    while index < len(addresses):
+        end = _PLAIN_LINES.match(text, start).end()
+        plain = text.count("\n", start, end)
+        forms += [address.lower() for address in addresses[index:index + plain]]
+        index += plain
+        if index < len(addresses):
+            forms.append(_stored_form(addresses[index]))
+            end += len(addresses[index]) + 1
+            index += 1
+        start = end
+    return forms
+
+
+def _stored_form(address: str) -> str | None:
+    address = address.strip()
+    return normalise_address(address) if is_valid_address(address) else None
 
 
 def split_addresses(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from addressbook.addresses import is_valid_address, normalise_address
+from addressbook.addresses import is_valid_address, stored_forms
 from addressbook.combination import combine_groups, missing_groups
 from console.models import ApiKey, Project
 from mailer import preparation
@@ -96,6 +96,10 @@ def recipient_problem(address: str, name: str | None,
     `why` is translated and, for the address, names it as `shown` (its repr by default)."""
     if not is_valid_address(address):
         return "address", invalid_address(repr(address) if shown is None else shown)
+    return _name_problem(name)
+
+
+def _name_problem(name: str | None) -> tuple[str, str] | None:
     if name is not None and len(name) > MAX_RECIPIENT_NAME_CHARS:
         return "name", _("at most %(n)d characters") % {"n": MAX_RECIPIENT_NAME_CHARS}
     return None
@@ -120,23 +124,27 @@ def _recipients(data: MailRequestIn) -> list[dict]:
     result: list[dict] = []
     seen: set[str] = set()
     counts = {"R": 0, "C": 0, "B": 0}
-    for index, recipient in enumerate(data.recipients or []):
-        address = recipient.address.strip()
-        problem = recipient_problem(address, recipient.name, repr(recipient.address))
+    recipients = data.recipients or []
+    individual = data.individual
+    # recipient_problem's checks, the addresses' all at once (the same rule, in bulk)
+    keys = stored_forms([recipient["address"] for recipient in recipients])
+    for index, (recipient, key) in enumerate(zip(recipients, keys, strict=True)):
+        address, name, kind = recipient["address"], recipient["name"], recipient["type"]
+        problem = _name_problem(name) if key is not None else (
+            "address", invalid_address(repr(address)))
         if problem is not None:
             field, why = problem
             raise refused(f"recipients[{index}].{field}", why)
-        if data.individual and recipient.type != RecipientType.TO:
+        if individual and kind != RecipientType.TO:
             continue  # individual sends ignore CC and BCC
-        key = normalise_address(address)
         if key in seen:
             continue
         seen.add(key)
-        counts[recipient.type] += 1
-        row = {"address": address, "type": recipient.type}
-        if recipient.name:
-            row["name"] = recipient.name
-        parameters = recipient.parameters
+        counts[kind] += 1
+        row = {"address": address.strip(), "type": kind}
+        if name:
+            row["name"] = name
+        parameters = recipient["parameters"]
         if parameters:
             for value in parameters.values():
                 if type(value) is not str:  # numbers and booleans become text once, here

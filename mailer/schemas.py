@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, NotRequired
 
 from ninja import Schema
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetPydanticSchema,
     StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
 )
+from pydantic_core import core_schema
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 MAX_RECIPIENTS = 100_000
 
@@ -33,11 +38,30 @@ class In(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
-class RecipientIn(In):
+# A dict, not a model: 100,000 model instances take twice as long to validate. (No docstring:
+# it would become the OpenAPI document's description.)
+class RecipientIn(TypedDict):
+    __pydantic_config__ = ConfigDict(extra="ignore")
     address: Annotated[Text, Field(max_length=320)]
-    name: Text | None = Field(default=None)
-    type: Literal["R", "C", "B"] = "R"
-    parameters: Parameters | None = None
+    name: NotRequired[Annotated[Text | None, Field(default=None)]]
+    type: NotRequired[Annotated[Literal["R", "C", "B"], Field(default="R")]]
+    parameters: NotRequired[Annotated[Parameters | None, Field(default=None)]]
+
+
+def _refused_as_a_model(source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    """The TypedDict's schema, refusing what is not a mapping with the error a model gives."""
+    schema = handler(source)
+    # dict first: isinstance(…, Mapping) in Python costs 40 ms for 100,000 recipients
+    mapping = core_schema.union_schema(
+        [core_schema.is_instance_schema(dict), core_schema.is_instance_schema(Mapping)],
+        mode="left_to_right")
+    is_mapping = core_schema.custom_error_schema(
+        mapping, "model_type", custom_error_context={"class_name": source.__name__})
+    return core_schema.json_or_python_schema(
+        json_schema=schema, python_schema=core_schema.chain_schema([is_mapping, schema]))
+
+
+Recipient = Annotated[RecipientIn, GetPydanticSchema(_refused_as_a_model)]
 
 
 class RecipientGroupFilterIn(In):
@@ -60,7 +84,7 @@ class MailRequestIn(In):
     reservationUtc: StrictInt | None = None
     reservationDateTime: Text | None = None
     attachFileIds: list[Text] | None = Field(default=None, max_length=100)
-    recipients: list[RecipientIn] | None = Field(default=None, max_length=MAX_RECIPIENTS)
+    recipients: list[Recipient] | None = Field(default=None, max_length=MAX_RECIPIENTS)
     recipientGroupFilter: RecipientGroupFilterIn | None = None
     useBasicUnsubscribeMsg: StrictBool = True
     unsubscribeMessage: Text | None = None

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from addressbook.addresses import AddressList, is_valid_address, normalise_address, split_addresses
+from addressbook.addresses import (
+    AddressList,
+    is_valid_address,
+    normalise_address,
+    split_addresses,
+    stored_forms,
+)
 
 
 def test_it_splits_on_tab_space_enter_comma_and_semicolon():
@@ -36,3 +42,22 @@ def test_it_normalises_like_the_mailer():
     assert normalise_address("  Hong@Example.COM ") == "hong@example.com"
     assert is_valid_address("hong@example.com")
     assert not is_valid_address("hong@@example.com")
+
+
+def _one_by_one(value: str) -> str | None:
+    value = value.strip()
+    return normalise_address(value) if is_valid_address(value) else None
+
+
+# Beside and among plain addresses (checked in bulk), ones the full check decides.
+TRICKY = ["Hong@Example.COM", " pad@x.com ", "nl@x.com\n", "a@b", "a@x.123", "a@x.1a",
+          "x" * 60 + "@b.com", "x" * 70 + "@b.com", "a..b@x.com", ".a@x.com", "a@-b.com",
+          "a@b-.com", "hongildong@naver_.com", "ü@x.com", "İ@x.com", "two@x.com\nlines@x.com",
+          "", "@x.com", "a@x..com", "o'neil@x.org", "a b@x.com", "a@" + "b" * 64 + ".com"]
+
+
+def test_it_checks_many_addresses_at_once_as_one_by_one():
+    values = [f"user{n}@example.com" for n in range(3)] + TRICKY + ["Last@Example.com"]
+    assert stored_forms(values) == [_one_by_one(value) for value in values]
+    for value in TRICKY:
+        assert stored_forms([value, "plain@x.com"]) == [_one_by_one(value), "plain@x.com"]

@@ -33,6 +33,7 @@ from addressbook.addresses import (
     is_valid_address,
     normalise_address,
     split_addresses,
+    stored_forms,
 )
 from console.api import authenticate
 from console.signature import SIGNATURE_HEADER, SignatureError, sign, signed_headers
@@ -176,6 +177,15 @@ def test_any_text_is_accepted_only_if_its_stored_form_fits(text):
 def test_a_recipient_is_refused_with_the_documented_reason_or_accepted(text):
     problem = recipient_problem(text, None)
     assert problem is None if is_valid_address(text) else problem[0] == "address"
+
+
+@BOUNDED
+@given(st.lists(st.one_of(SHORT_ADDRESSES, SYNTACTIC_ADDRESSES, SHORT_ADDRESSES.map(str.upper),
+                          SHORT_ADDRESSES.map(lambda a: f" {a}\n"), st.text()), max_size=12))
+def test_addresses_checked_together_are_checked_as_one_by_one(values):
+    one_by_one = [normalise_address(v.strip()) if is_valid_address(v.strip()) else None
+                  for v in values]
+    assert stored_forms(values) == one_by_one
 
 
 @BOUNDED

@@ -91,6 +91,9 @@ def test_it_ignores_cc_and_bcc_in_individual_sends(api):
     ({"recipients": [{"address": "ok@example.com", "name": "n" * 70}]}, "recipients[0].name"),
     ({"recipients": [{"address": "c@example.com", "type": "C"}]}, "recipients"),
     ({"recipients": [{"address": "x@example.com", "type": "X"}]}, "recipients.0.type"),
+    ({"recipients": [{"name": "Hong"}]}, "recipients.0.address: Field required"),
+    ({"recipients": ["hong@example.com"]},
+     "recipients.0: Input should be a valid dictionary or instance of RecipientIn"),
 ])
 def test_it_refuses_a_broken_rule(api, change, field):
     _refused(api.post(URL, _body(**change)), field)
