@@ -5,7 +5,8 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -222,10 +223,23 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
     return _filter_requests(caller(request).project, filters)
 
 
+def _request_query() -> str:
+    meta = SendRequest._meta
+    columns = ", ".join(f'"{f.column}"' for f in meta.concrete_fields if f.name != "payload")
+    return (f'SELECT {columns} FROM "{meta.db_table}" '  # noqa: S608 (names from the model)
+            "WHERE project_id = %s AND request_id = %s")
+
+
+_REQUEST_QUERY = _request_query()
+
+
 def _get_request(project, request_id: str) -> SendRequest:
-    found = SendRequest.objects.filter(project=project, request_id=request_id).first()
+    """The project's request of this ID, without its recipients payload, as a written-out
+    query: the reads of one request start here, and the ORM's own costs a millisecond more."""
+    found = next(iter(SendRequest.objects.raw(_REQUEST_QUERY, [project.pk, request_id])), None)
     if found is None:
         raise NotFound(_("There is no request %(id)s") % {"id": request_id})
+    found.project = project
     return found
 
 
@@ -246,15 +260,19 @@ class RequestStatusOut(Schema):
     countsByStatus: list[CountByStatus]
 
 
+_STATUS_COUNTS = (f'SELECT status, COUNT(*), COUNT(sent_at) FROM "{Mail._meta.db_table}" '  # noqa: S608
+                  "WHERE send_request_id = %s GROUP BY status")
+
+
 @router.get("/requests/{request_id}/status", response=RequestStatusOut,
             summary="Progress of a send request")
 def request_status(request: HttpRequest, request_id: str) -> dict:
     """readyCount: the mails prepared so far (all of them once readyCompleted)."""
     project = caller(request).project
     send_request = _get_request(project, request_id)
-    counts = list(Mail.objects.filter(send_request=send_request).values_list("status")
-                  .annotate(n=Count("id"), sent=Count("sent_at"))
-                  .values_list("status", "n", "sent"))
+    with connection.cursor() as cursor:
+        cursor.execute(_STATUS_COUNTS, [send_request.pk])
+        counts = cursor.fetchall()
     by_status = {code: n for code, n, _sent in counts}
     sent = sum(n for _code, _n, n in counts)
     finished = sum(n for code, n in by_status.items() if code not in (Status.READY,
@@ -333,8 +351,8 @@ def _mail_rows(mails: list[Mail], request: HttpRequest) -> list[dict]:
 def request_mails(request: HttpRequest, request_id: str, filters: Query[MailFilters]):
     project = caller(request).project
     send_request = _get_request(project, request_id)
-    mails = Mail.objects.filter(send_request=send_request).select_related(
-        "send_request__project")
+    # Through the request: every mail gets this request (and its project) without a join.
+    mails = send_request.mails.all()
     statuses = _statuses(filters.sendStatus, MAIL_STATUSES)
     if statuses:
         mails = mails.filter(status__in=statuses)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.conf import settings
 
@@ -66,17 +67,8 @@ class RequestRenderer:
     def __init__(self, send_request: SendRequest, *, for_sending: bool = True,
                  mailer_settings: MailerSettings | None = None) -> None:
         request = self.request = send_request
-        body = request.body
-        language = (mailer_settings or MailerSettings.for_project(request.project_id)
-                    ).recipient_language
-        self.footer = unsubscribe_footer(request.use_basic_unsubscribe_msg,
-                                         request.unsubscribe_message, language)
-        self.text_footer = html_to_text(self.footer).strip()
-        if request.advertising and "#{UNSUBSCRIBE_MESSAGE}" not in body:
-            body = f"{body}\n#{{UNSUBSCRIBE_MESSAGE}}"
+        self._mailer_settings = mailer_settings
         self.title = CompiledText.compile(request.title)
-        self.html = CompiledText.compile(body)
-        self.text = CompiledText.compile(html_to_text(body))
         self.parameters = request.parameters or {}
         self.headers = [("X-Outbound-Request-ID", request.request_id)]
         self.attachments: list[EncodedAttachment] = []
@@ -89,6 +81,34 @@ class RequestRenderer:
                 for f in files.attachments_for(request.project, request.attach_file_ids)
             ]
             self.sign = signer_for(request.project_id, request.sender_address)
+
+    # The body and the footer when first needed: a list of mails previews only the titles.
+    @cached_property
+    def footer(self) -> str:
+        request = self.request
+        language = (self._mailer_settings or MailerSettings.for_project(request.project_id)
+                    ).recipient_language
+        return unsubscribe_footer(request.use_basic_unsubscribe_msg, request.unsubscribe_message,
+                                  language)
+
+    @cached_property
+    def text_footer(self) -> str:
+        return html_to_text(self.footer).strip()
+
+    @cached_property
+    def _body(self) -> str:
+        body = self.request.body
+        if self.request.advertising and "#{UNSUBSCRIBE_MESSAGE}" not in body:
+            body = f"{body}\n#{{UNSUBSCRIBE_MESSAGE}}"
+        return body
+
+    @cached_property
+    def html(self) -> CompiledText:
+        return CompiledText.compile(self._body)
+
+    @cached_property
+    def text(self) -> CompiledText:
+        return CompiledText.compile(html_to_text(self._body))
 
     def message_id(self, mail: ClaimedMail) -> str:
         return f"<{self.request.request_id}.{mail.seq}@{settings.MESSAGE_ID_DOMAIN}>"
@@ -137,6 +157,8 @@ class RequestRenderer:
         return self.sign(message) if self.sign else message
 
     def preview_title(self, recipient) -> str:
+        if not self.title.has_tags:
+            return self.request.title
         return self.title.render(*self.values(recipient), strict=False)
 
     def preview_body(self, recipient) -> str:
