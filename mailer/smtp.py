@@ -83,7 +83,9 @@ class _Envelope:
         return "".join(f"{line}\r\n" for line in lines).encode(self.encoding)
 
 
-def _envelope(smtp: smtplib.SMTP, sender: str, recipients: list[str]) -> _Envelope:
+def _envelope_for(smtp: smtplib.SMTP, sender: str, recipients: list[str]) -> _Envelope:
+    """The envelope of a message to `recipients` over this connection (SMTPUTF8 when needed
+    and offered)."""
     utf8 = smtp.has_extn("smtputf8")
     needs_utf8 = not sender.isascii() or any(not a.isascii() for a in recipients)
     if needs_utf8 and not utf8:
@@ -242,13 +244,13 @@ class RelayConnection:
             written = None  # went out on a connection that is gone
             self.smtp = self._open()
         smtp = self.smtp
-        envelope = written or _envelope(smtp, sender, recipients)
+        envelope = written or _envelope_for(smtp, sender, recipients)
         outcomes = dict(envelope.decided)
         if not envelope.recipients:
             return outcomes, None
         smtp.command_encoding = envelope.encoding
         pipelining = smtp.has_extn("pipelining")
-        after = _envelope(smtp, sender, following) if pipelining and following else None
+        after = _envelope_for(smtp, sender, following) if pipelining and following else None
         ahead = after.commands() if after is not None and after.recipients else None
         try:
             if written is not None:
