@@ -303,3 +303,16 @@ def test_a_request_gets_as_many_delivery_tasks_as_it_has_claims(project, monkeyp
         prepare_request.apply(kwargs={"request_pk": requests[name].pk})
     assert {name: nudged[r.pk] for name, r in requests.items()} == {
         "one": 1, "two claims": 2, "many": 4}
+
+
+def test_a_mail_that_cannot_be_built_between_others_fails_alone(sink, project):
+    """The batch goes out pipelined, one envelope behind the previous message: a mail left out
+    in the middle must not shift the others' outcomes."""
+    done = _send(project, individual=True, body="<p>${GRADE}</p>",
+                 recipients=[{"address": "a@example.com", "parameters": {"GRADE": "GOLD"}},
+                             {"address": "b@example.com"},
+                             {"address": "c@example.com", "parameters": {"GRADE": "SILVER"}}])
+    assert _codes(done) == {"a@example.com": ResultCode.MAIL_SENT,
+                            "b@example.com": ResultCode.CONTENT_HAS_TAG_FORM,
+                            "c@example.com": ResultCode.MAIL_SENT}
+    assert b"SILVER" in _delivered("c@example.com")[0].raw
