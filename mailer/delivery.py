@@ -17,9 +17,11 @@ import logging
 import secrets
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import groupby
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -140,12 +142,37 @@ def _claim_in_one_statement(request_pks: list[int], token: str, size: int, now: 
     return mails
 
 
-def send_mail(connection: RelayConnection, renderer: RequestRenderer,
-              mail: ClaimedMail) -> dict[int, Outcome]:
-    """One attempt at one mail: an Outcome for each of its pending recipients."""
+def send_mails(connection: RelayConnection, renderers: Mapping[int, RequestRenderer],
+               mails: list[ClaimedMail]) -> Iterator[tuple[ClaimedMail, dict[int, Outcome]]]:
+    """One attempt at each mail, in order: an Outcome for each of its pending recipients.
+    `renderers` by request: a claim's mails of one request come together, and each such run
+    is rendered first so that the connection can pipeline one mail's envelope behind the
+    previous one's message (RelayConnection.send_each)."""
+    for request_pk, run in groupby(mails, key=lambda mail: mail.request_pk):
+        yield from _send_run(connection, renderers[request_pk], list(run))
+
+
+def _send_run(connection: RelayConnection, renderer: RequestRenderer,
+              mails: list[ClaimedMail]) -> Iterator[tuple[ClaimedMail, dict[int, Outcome]]]:
+    rendered = [(mail, _render(renderer, mail)) for mail in mails]
+    sender = renderer.request.sender_address
+    with closing(connection.send_each(sender, (
+        ([r.address for r in mail.pending], message)
+        for mail, message in rendered if isinstance(message, bytes)
+    ))) as sent:
+        for mail, message in rendered:
+            if not isinstance(message, bytes):
+                yield mail, message
+                continue
+            by_address = next(sent)
+            yield mail, {r.pk: by_address[r.address] for r in mail.pending}
+
+
+def _render(renderer: RequestRenderer, mail: ClaimedMail) -> bytes | dict[int, Outcome]:
+    """The mail's message, or the outcome of each pending recipient if it cannot be built."""
     pending = mail.pending
     try:
-        message = renderer.render(mail)
+        return renderer.render(mail)
     except Unresolved as unresolved:
         failed = Outcome(ResultCode.CONTENT_HAS_TAG_FORM, False, None,
                          f"no value for {unresolved.tag}")
@@ -157,9 +184,6 @@ def send_mail(connection: RelayConnection, renderer: RequestRenderer,
         logger.exception("could not build mail %s", mail.pk)
         failed = classify_error("mime", str(error))
         return {r.pk: failed for r in pending}
-    by_address = connection.send(renderer.request.sender_address,
-                                 [r.address for r in pending], message)
-    return {r.pk: by_address[r.address] for r in pending}
 
 
 RECIPIENT_RESULT_FIELDS = ["result_code", "last_attempt_code", "reply_code", "reply_text",
@@ -404,12 +428,13 @@ def deliver_together(send_requests: Sequence[SendRequest]) -> None:
             started = True
         results: list[tuple[ClaimedMail, dict[int, Outcome]]] = []
         last_flush = time.monotonic()
-        for index, mail in enumerate(batch):
-            results.append((mail, send_mail(connection, renderers[mail.request_pk], mail)))
-            if len(results) >= flush_size or time.monotonic() - last_flush >= 0.5:
-                record_surely(requests, token, results, [m.pk for m in batch[index + 1:]])
-                results = []
-                last_flush = time.monotonic()
+        with closing(send_mails(connection, renderers, batch)) as sent:
+            for index, (mail, outcomes) in enumerate(sent):
+                results.append((mail, outcomes))
+                if len(results) >= flush_size or time.monotonic() - last_flush >= 0.5:
+                    record_surely(requests, token, results, [m.pk for m in batch[index + 1:]])
+                    results = []
+                    last_flush = time.monotonic()
         if results:
             record_surely(requests, token, results, [])
         if len(batch) < claim_size:

@@ -5,6 +5,8 @@
 Outcome per recipient: a refused RCPT fails only that recipient; the DATA reply applies to all the
 accepted ones. Failures before the message is handed over are temporary; after it (no final
 reply, or the peer closing) the message may have been delivered, so they are final.
+`RelayConnection.send_each` does the same for many messages; with PIPELINING the next message's
+envelope goes in the write of this one's final dot (RFC 2920), one round trip a mail.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import re
 import smtplib
 import socket
 import ssl
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
@@ -57,6 +60,43 @@ class RelaySettings:
     def is_builtin_sink(self) -> bool:
         """Whether mail goes to Outbound's own SMTP sink (the Sandbox inbox), not a real relay."""
         return (self.host, self.port) == (settings.SINK_HOST, settings.SINK_PORT)
+
+
+@dataclass
+class _Envelope:
+    """What one transaction's MAIL and RCPTs carry: the recipients the relay can take, and the
+    outcomes already decided for the others (non-ASCII without SMTPUTF8)."""
+
+    sender: str
+    recipients: list[str]
+    options: list[str]
+    encoding: str
+    decided: dict[str, Outcome] = field(default_factory=dict)
+
+    def commands(self) -> bytes | None:
+        """MAIL, RCPT and DATA in one piece, for PIPELINING; None if an address cannot go on a
+        command line."""
+        if any(_UNSAFE_IN_PATH.search(a) for a in (self.sender, *self.recipients)):
+            return None
+        mail = " ".join([f"MAIL FROM:<{self.sender}>", *self.options])
+        lines = [mail, *(f"RCPT TO:<{address}>" for address in self.recipients), "DATA"]
+        return "".join(f"{line}\r\n" for line in lines).encode(self.encoding)
+
+
+def _envelope_for(smtp: smtplib.SMTP, sender: str, recipients: list[str]) -> _Envelope:
+    """The envelope of a message to `recipients` over this connection (SMTPUTF8 when needed
+    and offered)."""
+    utf8 = smtp.has_extn("smtputf8")
+    needs_utf8 = not sender.isascii() or any(not a.isascii() for a in recipients)
+    if needs_utf8 and not utf8:
+        encoding = classify_error("encoding", "the relay does not offer SMTPUTF8")
+        if not sender.isascii():
+            return _Envelope(sender, [], [], "ascii", dict.fromkeys(recipients, encoding))
+        decided = {a: encoding for a in recipients if not a.isascii()}
+        return _Envelope(sender, [a for a in recipients if a.isascii()], [], "ascii", decided)
+    if needs_utf8:
+        return _Envelope(sender, recipients, ["SMTPUTF8", "BODY=8BITMIME"], "utf-8")
+    return _Envelope(sender, recipients, [], "ascii")
 
 
 class _Broken(Exception):
@@ -155,51 +195,82 @@ class RelayConnection:
 
     def send(self, sender: str, recipients: list[str], message: bytes) -> dict[str, Outcome]:
         """Deliver one message; an Outcome for each recipient address."""
+        return self._attempt(sender, recipients, message, None, None)[0]
+
+    def send_each(self, sender: str,
+                  messages: Iterable[tuple[list[str], bytes]]) -> Iterator[dict[str, Outcome]]:
+        """send() for each (recipients, message) in turn, yielding its outcomes in order. With
+        PIPELINING the next message's MAIL, RCPT and DATA follow this one's final dot in the same
+        write; a reply to them counts for the next message only, and a connection lost before
+        they are answered leaves it unsent (temporary, tried again on a new connection)."""
+        pending = iter(messages)
+        current = next(pending, None)
+        written: _Envelope | None = None  # current's envelope, sent after the previous dot
+        try:
+            while current is not None:
+                following = next(pending, None)
+                outcomes, written = self._attempt(
+                    sender, *current, written, following[0] if following else None)
+                yield outcomes
+                current = following
+        finally:
+            if written is not None:
+                # Stopped with an envelope out: the relay is in a transaction we will not end.
+                self._discard()
+
+    def _attempt(self, sender: str, recipients: list[str], message: bytes,
+                 written: _Envelope | None, following: list[str] | None,
+                 ) -> tuple[dict[str, Outcome], _Envelope | None]:
         reused = self.smtp is not None
         try:
-            return self._transaction(sender, recipients, message)
+            return self._transaction(sender, recipients, message, written, following)
         except _Broken as broken:
             self._discard()
             if reused and broken.outcome.temporary:
                 # The relay may have closed an idle connection: try once on a fresh one.
                 try:
-                    return self._transaction(sender, recipients, message)
+                    return self._transaction(sender, recipients, message, None, following)
                 except _Broken as again:
                     self._discard()
                     broken = again
-            return dict.fromkeys(recipients, broken.outcome)
+            return dict.fromkeys(recipients, broken.outcome), None
 
-    def _transaction(self, sender: str, recipients: list[str],
-                     message: bytes) -> dict[str, Outcome]:
+    def _transaction(self, sender: str, recipients: list[str], message: bytes,
+                     written: _Envelope | None = None, following: list[str] | None = None,
+                     ) -> tuple[dict[str, Outcome], _Envelope | None]:
+        """One message: its outcomes, and the envelope of `following` (the next message's
+        recipients) if it went out after the final dot and the connection is still good."""
         if self.smtp is None:
+            written = None  # went out on a connection that is gone
             self.smtp = self._open()
         smtp = self.smtp
-        outcomes: dict[str, Outcome] = {}
-        utf8 = smtp.has_extn("smtputf8")
-        needs_utf8 = not sender.isascii() or any(not a.isascii() for a in recipients)
-        if needs_utf8 and not utf8:
-            encoding = classify_error("encoding", "the relay does not offer SMTPUTF8")
-            if not sender.isascii():
-                return dict.fromkeys(recipients, encoding)
-            outcomes.update({a: encoding for a in recipients if not a.isascii()})
-            recipients = [a for a in recipients if a.isascii()]
-            needs_utf8 = False
-            if not recipients:
-                return outcomes
-        options = ["SMTPUTF8", "BODY=8BITMIME"] if needs_utf8 else []
-        smtp.command_encoding = "utf-8" if needs_utf8 else "ascii"
+        envelope = written or _envelope_for(smtp, sender, recipients)
+        outcomes = dict(envelope.decided)
+        if not envelope.recipients:
+            return outcomes, None
+        smtp.command_encoding = envelope.encoding
+        pipelining = smtp.has_extn("pipelining")
+        after = _envelope_for(smtp, sender, following) if pipelining and following else None
+        ahead = after.commands() if after is not None and after.recipients else None
         try:
-            if smtp.has_extn("pipelining"):
-                accepted, refused = self._envelope_pipelined(smtp, sender, recipients, options)
+            if written is not None:
+                accepted, refused = self._envelope_replies(smtp, envelope)
+            elif pipelining:
+                commands = envelope.commands()
+                if commands is None:
+                    raise smtplib.SMTPException("an address holds a character SMTP cannot carry")
+                smtp.send(commands)
+                accepted, refused = self._envelope_replies(smtp, envelope)
             else:
-                accepted, refused = self._envelope(smtp, sender, recipients, options)
+                accepted, refused = self._envelope(smtp, sender, envelope.recipients,
+                                                   envelope.options)
             outcomes.update(refused)
             if not accepted:
-                return outcomes
+                return outcomes, None
             payload = _LEADING_DOT.sub(b"..", message)
             if not payload.endswith(b"\r\n"):
                 payload += b"\r\n"
-            smtp.send(payload + b".\r\n")
+            smtp.send(payload + b".\r\n" + (ahead or b""))
         except smtplib.SMTPResponseException as error:
             raise _Broken(classify_reply(error.smtp_code, _text(error.smtp_error))) from error
         except (OSError, smtplib.SMTPException) as error:
@@ -212,10 +283,10 @@ class RelayConnection:
             self._discard()
             final = classify_error(_error_kind(error, after_data=True),
                                    f"no reply after DATA: {error}")
-            return {**outcomes, **dict.fromkeys(accepted, final)}
+            return {**outcomes, **dict.fromkeys(accepted, final)}, None
         self.transactions += 1
         result = classify_reply(code, _text(reply))
-        return {**outcomes, **dict.fromkeys(accepted, result)}
+        return {**outcomes, **dict.fromkeys(accepted, result)}, after if ahead else None
 
     def _envelope(self, smtp: smtplib.SMTP, sender: str, recipients: list[str],
                   options: list[str]) -> tuple[list[str], dict[str, Outcome]]:
@@ -242,16 +313,11 @@ class RelayConnection:
             return [], {**refused, **dict.fromkeys(accepted, classify_reply(code, _text(reply)))}
         return accepted, refused
 
-    def _envelope_pipelined(self, smtp: smtplib.SMTP, sender: str, recipients: list[str],
-                            options: list[str]) -> tuple[list[str], dict[str, Outcome]]:
-        """The same with RFC 2920 PIPELINING: MAIL, every RCPT and DATA go in one write and their
-        replies are read in order, one round trip instead of one a command."""
-        if any(_UNSAFE_IN_PATH.search(a) for a in (sender, *recipients)):
-            raise smtplib.SMTPException("an address holds a character SMTP cannot carry")
-        mail = " ".join([f"MAIL FROM:<{sender}>", *options])
-        commands = [mail, *(f"RCPT TO:<{address}>" for address in recipients), "DATA"]
-        smtp.send("".join(f"{command}\r\n" for command in commands).encode(
-            smtp.command_encoding))
+    def _envelope_replies(self, smtp: smtplib.SMTP,
+                          envelope: _Envelope) -> tuple[list[str], dict[str, Outcome]]:
+        """The replies to a pipelined MAIL, RCPTs and DATA, read in order: the same as
+        `_envelope` in one round trip instead of one a command."""
+        recipients = envelope.recipients
         mail_code, mail_reply = smtp.getreply()
         replies = [smtp.getreply() for _address in recipients]
         data_code, data_reply = smtp.getreply()

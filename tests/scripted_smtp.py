@@ -24,6 +24,11 @@ class Script:
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     data_calls: int = 0
     pipelining: bool = False  # offer RFC 2920 PIPELINING in the EHLO reply
+    # By the MAIL's or message's place among all the server saw (0 is the first):
+    mail_replies: dict[int, str] = field(default_factory=dict)
+    disconnect_at_mail: int | None = None  # close the connection on that MAIL, unanswered
+    disconnect_at_data: int | None = None  # close it after that message, unanswered
+    mail_calls: int = 0
 
 
 class ScriptedHandler:
@@ -37,8 +42,13 @@ class ScriptedHandler:
         return responses
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
-        if self.script.mail_reply:
-            return self.script.mail_reply
+        index = self.script.mail_calls
+        self.script.mail_calls += 1
+        if index == self.script.disconnect_at_mail:
+            server.transport.close()
+            return "250 never seen"
+        if self.script.mail_reply or index in self.script.mail_replies:
+            return self.script.mail_replies.get(index, self.script.mail_reply)
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
@@ -52,11 +62,12 @@ class ScriptedHandler:
 
     async def handle_DATA(self, server, session, envelope):
         script = self.script
-        index = min(script.data_calls, len(script.data_replies) - 1)
+        calls = script.data_calls
+        index = min(calls, len(script.data_replies) - 1)
         script.data_calls += 1
         if script.data_delay:
             await asyncio.sleep(script.data_delay)
-        if script.disconnect_after_data:
+        if script.disconnect_after_data or calls == script.disconnect_at_data:
             server.transport.close()
             return "250 never seen"
         reply = script.data_replies[index]

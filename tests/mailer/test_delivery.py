@@ -325,3 +325,16 @@ def test_requests_delivered_together_keep_their_own_outcomes(sink, project, sett
     assert _codes(retried) == {f"tempfail@{SIM}": ResultCode.RESENDING_MAIL}
     assert enqueued[-1][0] == delivery.DELIVER_TASK  # the retry has a task of its own
     assert enqueued[-1][1] == {"request_pk": retried.pk}
+
+
+def test_a_mail_that_cannot_be_built_between_others_fails_alone(sink, project):
+    """The batch goes out pipelined, one envelope behind the previous message: a mail left out
+    in the middle must not shift the others' outcomes."""
+    done = _send(project, individual=True, body="<p>${GRADE}</p>",
+                 recipients=[{"address": "a@example.com", "parameters": {"GRADE": "GOLD"}},
+                             {"address": "b@example.com"},
+                             {"address": "c@example.com", "parameters": {"GRADE": "SILVER"}}])
+    assert _codes(done) == {"a@example.com": ResultCode.MAIL_SENT,
+                            "b@example.com": ResultCode.CONTENT_HAS_TAG_FORM,
+                            "c@example.com": ResultCode.MAIL_SENT}
+    assert b"SILVER" in _delivered("c@example.com")[0].raw

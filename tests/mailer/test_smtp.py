@@ -4,6 +4,8 @@ with one that offers RFC 2920 PIPELINING (MAIL, RCPT and DATA sent at once)."""
 
 from __future__ import annotations
 
+import smtplib
+
 import pytest
 
 from mailer.result_codes import ResultCode as R
@@ -158,3 +160,104 @@ def test_every_recipient_refused_leaves_the_connection_usable():
     assert {o.code for o in refused.values()} == {R.MAILBOX_ERROR}
     assert sent["z@example.com"].code == R.MAIL_SENT
     assert [r[1] for r in script.received] == [["z@example.com"]]
+
+
+# send_each: many mails on one connection; with PIPELINING the next mail's envelope goes out
+# behind the previous message's final dot. Each outcome must be what send() gives today.
+
+def _send_each(script: Script, mails: list[list[str]]):
+    script.pipelining = PIPELINING
+    with ScriptedServer(script) as server, RelayConnection(_relay(server.port)) as connection:
+        outcomes = list(connection.send_each(
+            "a@example.com", [(recipients, MESSAGE) for recipients in mails]))
+    return outcomes, [r[1] for r in script.received]
+
+
+def test_send_each_delivers_every_mail_in_order():
+    outcomes, received = _send_each(Script(), [["one@example.com"], ["two@example.com"],
+                                               ["three@example.com"]])
+    assert [list(o) for o in outcomes] == [["one@example.com"], ["two@example.com"],
+                                           ["three@example.com"]]
+    assert {o.code for each in outcomes for o in each.values()} == {R.MAIL_SENT}
+    assert received == [["one@example.com"], ["two@example.com"], ["three@example.com"]]
+
+
+def test_a_refused_recipient_of_the_second_mail_fails_only_that_recipient():
+    outcomes, received = _send_each(
+        Script(rcpt_replies={"bad@example.com": "550 5.1.1 User unknown"}),
+        [["one@example.com"], ["bad@example.com", "good@example.com"], ["three@example.com"]])
+    assert outcomes[0]["one@example.com"].code == R.MAIL_SENT
+    assert outcomes[1]["bad@example.com"].code == R.MAILBOX_ERROR
+    assert outcomes[1]["good@example.com"].code == R.MAIL_SENT
+    assert outcomes[2]["three@example.com"].code == R.MAIL_SENT
+    assert received == [["one@example.com"], ["good@example.com"], ["three@example.com"]]
+
+
+def test_a_4xx_to_the_second_mail_s_sender_is_that_mail_s_and_temporary():
+    outcomes, received = _send_each(Script(mail_replies={1: "451 4.3.0 Try later"}),
+                                    [["one@example.com"], ["two@example.com"],
+                                     ["three@example.com"]])
+    assert outcomes[0]["one@example.com"].code == R.MAIL_SENT
+    assert outcomes[1]["two@example.com"].temporary
+    assert outcomes[1]["two@example.com"].reply_code == 451
+    assert outcomes[2]["three@example.com"].code == R.MAIL_SENT
+    assert received == [["one@example.com"], ["three@example.com"]]
+
+
+def test_a_disconnect_after_the_first_dot_is_final_for_it_only():
+    outcomes, received = _send_each(Script(disconnect_at_data=0),
+                                    [["one@example.com"], ["two@example.com"]])
+    assert outcomes[0]["one@example.com"].code == R.CONNECTION_ERROR
+    assert not outcomes[0]["one@example.com"].temporary
+    # The second envelope (pipelined) went out unanswered: not handed over, sent anew once.
+    assert outcomes[1]["two@example.com"].code == R.MAIL_SENT
+    assert received == [["two@example.com"]]
+
+
+def test_the_mail_after_a_disconnect_is_temporary_when_the_relay_is_gone():
+    script = Script(disconnect_at_data=0, pipelining=PIPELINING)
+    server = ScriptedServer(script).__enter__()
+    with RelayConnection(_relay(server.port)) as connection:
+        sent = connection.send_each("a@example.com", [(["one@example.com"], MESSAGE),
+                                                      (["two@example.com"], MESSAGE)])
+        first = next(sent)
+        server.__exit__()
+        second = next(sent)
+    assert first["one@example.com"].code == R.CONNECTION_ERROR
+    assert second["two@example.com"].code == R.CONNECTION_ABNORMAL
+    assert second["two@example.com"].temporary
+
+
+def test_a_connection_lost_before_the_second_envelope_is_answered_sends_it_anew():
+    outcomes, received = _send_each(Script(disconnect_at_mail=1),
+                                    [["one@example.com"], ["two@example.com"]])
+    assert outcomes[0]["one@example.com"].code == R.MAIL_SENT
+    assert outcomes[1]["two@example.com"].code == R.MAIL_SENT
+    assert received == [["one@example.com"], ["two@example.com"]]
+
+
+def test_stopping_send_each_midway_leaves_the_connection_usable():
+    script = Script(pipelining=PIPELINING)
+    with ScriptedServer(script) as server, RelayConnection(_relay(server.port)) as connection:
+        sent = connection.send_each("a@example.com", [(["one@example.com"], MESSAGE),
+                                                      (["two@example.com"], MESSAGE)])
+        next(sent)
+        sent.close()  # the second envelope may be out: that transaction is abandoned
+        outcomes = connection.send("a@example.com", ["three@example.com"], MESSAGE)
+    assert outcomes["three@example.com"].code == R.MAIL_SENT
+    assert [r[1] for r in script.received] == [["one@example.com"], ["three@example.com"]]
+
+
+def test_with_pipelining_each_mail_after_the_first_costs_one_write(monkeypatch):
+    writes = []
+    original = smtplib.SMTP.send
+    monkeypatch.setattr(smtplib.SMTP, "send",
+                        lambda self, data: writes.append(data) or original(self, data))
+    outcomes, _received = _send_each(Script(), [["one@example.com"], ["two@example.com"],
+                                                ["three@example.com"]])
+    assert {o.code for each in outcomes for o in each.values()} == {R.MAIL_SENT}
+    writes = [data for data in writes if isinstance(data, bytes)]  # not EHLO and QUIT
+    if PIPELINING:  # the envelope, then each message's dot with the next envelope behind it
+        assert len(writes) == 4
+        assert writes[1].endswith(b".\r\nMAIL FROM:<a@example.com>\r\n"
+                                  b"RCPT TO:<two@example.com>\r\nDATA\r\n")
