@@ -7,11 +7,21 @@ store them (JSON, time zones, booleans) on either database.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Sequence
 
 import orjson
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    OperationalError,
+    connection,
+    connections,
+    models,
+    transaction,
+)
 from psycopg.types.json import set_json_dumps
+
+logger = logging.getLogger(__name__)
 
 # Fields whose Python values the database drivers take as they are.
 _AS_IS = frozenset({"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField",
@@ -69,6 +79,9 @@ def _prepared(columns: list[models.Field], rows: Iterable[Sequence],
     return prepared
 
 
+_sequences: dict[str, str] = {}  # table → its id sequence
+
+
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     """`count` new primary keys for rows inserted with insert_rows (call inside a transaction)."""
     if count == 0:
@@ -76,9 +89,13 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The sequence named once: pg_get_serial_sequence a row cost 0.4 s per 100,000 ids.
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            (sequence,) = cursor.fetchone()
+            # The sequence named once a process: pg_get_serial_sequence a row cost 0.4 s per
+            # 100,000 ids, and a query a batch is a tenth of a small batch's statements.
+            sequence = _sequences.get(table)
+            if sequence is None:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                (sequence,) = cursor.fetchone()
+                _sequences[table] = sequence
             cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
                            [sequence, count])
             return [row[0] for row in cursor.fetchall()]
@@ -189,8 +206,15 @@ def refresh_statistics(*models_: type[models.Model]) -> None:
         # recipients): what the planner lacks is the rows' number, not fine distributions,
         # which autovacuum's own ANALYZE brings later.
         cursor.execute("SET LOCAL default_statistics_target = 10")
+        # Autovacuum at work on the table holds the lock ANALYZE needs, and gives way only after
+        # a second (deadlock_timeout): it is refreshing the statistics itself, so let it.
+        cursor.execute("SET LOCAL lock_timeout = '200ms'")
         for model in models_:
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+            try:
+                with transaction.atomic():
+                    cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+            except OperationalError:
+                logger.info("ANALYZE %s skipped: autovacuum holds it", model._meta.db_table)
 
 
 def add_counts(model: type[models.Model], key: Sequence[str], counts: Sequence[str],

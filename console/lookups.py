@@ -1,7 +1,8 @@
 """`field__in_array=[…]`: membership in a long list of values as one array parameter
 (`= ANY(%s)` on PostgreSQL), where `__in` writes one placeholder a value — for thousands of
 values that is most of the query's cost, in Django and in the parser. Registered for text
-fields (ConsoleConfig.ready)."""
+fields (ConsoleConfig.ready). Give it a set: Django resolves a list's values one by one
+(0.2 s for 100,000), a set's not at all."""
 
 from __future__ import annotations
 

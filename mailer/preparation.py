@@ -85,13 +85,13 @@ class TagCheck:
         return not missing or missing <= set(recipient.get("parameters") or ())
 
 
-def _blocked(addresses: list[str], now: datetime) -> set[str]:
+def _blocked(addresses: set[str], now: datetime) -> set[str]:
     """Addresses on the send-block list, which every project shares."""
     return set(SendBlock.objects.filter(address__in_array=addresses, blocked_until__gt=now)
                .values_list("address", flat=True))
 
 
-def _unsubscribed(send_request: SendRequest, addresses: list[str]) -> set[str]:
+def _unsubscribed(send_request: SendRequest, addresses: set[str]) -> set[str]:
     """Addresses that unsubscribed from the project: only advertising mail skips them."""
     if not send_request.advertising:
         return set()
@@ -161,8 +161,8 @@ def _save_chunk(send_request: SendRequest, chunk: list[dict], next_seq: int, mai
                 tags: TagCheck, now: datetime) -> int:
     """Create the chunk's mails and recipients (COPY); return how many mails were created."""
     keys = {id(r): normalise_address(r["address"]) for r in chunk}
-    settling = _Settling(_blocked(list(keys.values()), now),
-                         _unsubscribed(send_request, list(keys.values())))
+    addresses = set(keys.values())
+    settling = _Settling(_blocked(addresses, now), _unsubscribed(send_request, addresses))
     groups = _mail_groups(send_request, chunk)
     mails, recipients = _chunk_rows(send_request, groups, allocate_ids(Mail, len(groups)),
                                     next_seq, mail_status, tags, keys, settling, now)
@@ -279,7 +279,7 @@ def prepare_small(now: datetime) -> list[SendRequest]:
         chunks = {r.pk: r.recipients_payload()[r.prepare_cursor:] for r in batch}
         keys = {id(rec): normalise_address(rec["address"])
                 for chunk in chunks.values() for rec in chunk}
-        blocked = _blocked(list(set(keys.values())), now)
+        blocked = _blocked(set(keys.values()), now)
         groups = {r.pk: _mail_groups(r, chunks[r.pk]) for r in batch}
         mail_ids = iter(allocate_ids(Mail, sum(len(g) for g in groups.values())))
         mails, recipients, progress, waiting = [], [], [], {True: [], False: []}
@@ -288,7 +288,7 @@ def prepare_small(now: datetime) -> list[SendRequest]:
             chunk = chunks[send_request.pk]
             will_wait = _will_wait(send_request, now)
             settling = _Settling(blocked, _unsubscribed(
-                send_request, [keys[id(rec)] for rec in chunk]))
+                send_request, {keys[id(rec)] for rec in chunk}))
             ids = [next(mail_ids) for _group in groups[send_request.pk]]
             rows = _chunk_rows(send_request, groups[send_request.pk], ids,
                                send_request.mail_count + 1,

@@ -50,3 +50,29 @@ def test_it_leaves_rows_that_miss_the_conditions(prepared):
     assert list(Mail.objects.filter(pk__in=[m.pk for m in mails[:2]]).order_by("id")
                 .values_list("status", "lease_token")) == [(Status.SENT, ""),
                                                            (Status.SENDING, "theirs")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_refreshing_statistics_gives_way_to_autovacuum_holding_the_table():
+    """Autovacuum takes the lock ANALYZE needs; a preparation's ANALYZE then skips the table
+    after 200 ms instead of waiting (and stalling the request) until it gives way."""
+    import time
+
+    import psycopg
+    from django.db import connection
+
+    from console.bulk import refresh_statistics
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE runs on PostgreSQL only")
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params) as other, other.transaction():
+        other.execute("LOCK TABLE mailer_mail IN SHARE UPDATE EXCLUSIVE MODE")
+        started = time.monotonic()
+        refresh_statistics(Mail, Recipient)
+        assert time.monotonic() - started < 1  # deadlock_timeout, when autovacuum gives way
+    with connection.cursor() as cursor:  # the connection is still usable
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
