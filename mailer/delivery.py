@@ -414,7 +414,7 @@ def deliver_together(send_requests: Sequence[SendRequest]) -> None:
     flush_size = settings.MAILER_FLUSH_SIZE
     claim_size = settings.MAILER_CLAIM_SIZE
     out_of_time = False
-    started = False
+    started: set[int] = set()
     while True:
         if time.monotonic() >= deadline:
             out_of_time = True
@@ -422,10 +422,11 @@ def deliver_together(send_requests: Sequence[SendRequest]) -> None:
         batch = claim(pks, token, claim_size)
         if not batch:
             break
-        if not started:
-            SendRequest.objects.filter(pk__in=pks, send_started_at=None).update(
+        starting = {mail.request_pk for mail in batch} - started
+        if starting:
+            SendRequest.objects.filter(pk__in=starting, send_started_at=None).update(
                 send_started_at=timezone.now())
-            started = True
+            started |= starting
         results: list[tuple[ClaimedMail, dict[int, Outcome]]] = []
         last_flush = time.monotonic()
         with closing(send_mails(connection, renderers, batch)) as sent:
