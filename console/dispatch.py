@@ -33,11 +33,16 @@ def enqueue_once(task: str, *, flag: str, seconds: float) -> None:
     `seconds` in case the message is lost; a periodic chore finds the work again either way."""
 
     def send() -> None:
-        try:
-            first = cache.add(flag, 1, seconds)
-        except Exception:  # Redis down: send anyway (the message will fail the same way)
-            first = True
-        if first:
+        if first_in_a_while(flag, seconds):
             app.send_task(task, kwargs={})
 
     transaction.on_commit(send)
+
+
+def first_in_a_while(flag: str, seconds: float) -> bool:
+    """Set the cache key `flag` for `seconds` unless it is set: True if this call set it. With
+    Redis down, True (what follows, a message, will fail the same way)."""
+    try:
+        return cache.add(flag, 1, seconds)
+    except Exception:
+        return True

@@ -10,10 +10,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
-from console.dispatch import enqueue
+from console.dispatch import enqueue, first_in_a_while
 from mailer import delivery, files, lifecycle, preparation, suppression
 from mailer.models import WAITING_MAIL_STATUSES, IdempotencyKey, Mail, SendRequest, Status
 
@@ -22,10 +21,7 @@ logger = logging.getLogger(__name__)
 
 def _nudge_once(kind: str, request_pk: int) -> bool:
     """True the first time in a while: the sweep does not flood the queue with one request."""
-    try:
-        return cache.add(f"nudge:{kind}:{request_pk}", 1, settings.MAILER_SWEEP_SECONDS * 2)
-    except Exception:  # Redis down: nudge anyway (the nudge will fail the same way)
-        return True
+    return first_in_a_while(f"nudge:{kind}:{request_pk}", settings.MAILER_SWEEP_SECONDS * 2)
 
 
 def renudge_preparations(now: datetime) -> int:
