@@ -265,6 +265,19 @@ def _take_small(now: datetime) -> list[SendRequest]:
                 .order_by("id"))
 
 
+def _unsubscribed_by_project(batch: list[SendRequest], chunks: dict[int, list[dict]],
+                             keys: dict[int, str]) -> dict[int, set[str]]:
+    """_unsubscribed() for a batch: one query a project with advertising requests in it."""
+    advertising: dict[int, tuple[SendRequest, set[str]]] = {}
+    for send_request in batch:
+        if send_request.advertising:
+            _first, addresses = advertising.setdefault(send_request.project_id,
+                                                       (send_request, set()))
+            addresses.update(keys[id(rec)] for rec in chunks[send_request.pk])
+    return {project_id: _unsubscribed(first, addresses)
+            for project_id, (first, addresses) in advertising.items()}
+
+
 def prepare_small(now: datetime) -> list[SendRequest]:
     """Prepare a batch of small requests in one transaction and return the ones that went out
     (P → I) with a mail to send, for the caller to deliver; [] once none is left."""
@@ -280,6 +293,7 @@ def prepare_small(now: datetime) -> list[SendRequest]:
         keys = {id(rec): normalise_address(rec["address"])
                 for chunk in chunks.values() for rec in chunk}
         blocked = _blocked(set(keys.values()), now)
+        unsubscribed = _unsubscribed_by_project(batch, chunks, keys)
         groups = {r.pk: _mail_groups(r, chunks[r.pk]) for r in batch}
         mail_ids = iter(allocate_ids(Mail, sum(len(g) for g in groups.values())))
         mails, recipients, progress, waiting = [], [], [], {True: [], False: []}
@@ -287,8 +301,8 @@ def prepare_small(now: datetime) -> list[SendRequest]:
         for send_request in batch:
             chunk = chunks[send_request.pk]
             will_wait = _will_wait(send_request, now)
-            settling = _Settling(blocked, _unsubscribed(
-                send_request, {keys[id(rec)] for rec in chunk}))
+            settling = _Settling(blocked, unsubscribed.get(send_request.project_id, set())
+                                 if send_request.advertising else set())
             ids = [next(mail_ids) for _group in groups[send_request.pk]]
             rows = _chunk_rows(send_request, groups[send_request.pk], ids,
                                send_request.mail_count + 1,

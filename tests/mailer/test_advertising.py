@@ -116,3 +116,24 @@ def test_a_tampered_token_is_refused(sink, project):
     other = Client().post(f"/u/{int(pk) + 1}:{signature}/")
     assert other.status_code == 404
     assert not Unsubscriber.objects.exists()
+
+
+def test_a_batch_of_small_requests_skips_the_unsubscribed_in_its_advertising_only(
+        sink, project, enqueued):
+    from mailer.tasks import prepare_small_requests
+    from tests.factories import make_project
+    from tests.mailer.factories import accepted_request
+
+    other = make_project("other")
+    Unsubscriber.objects.create(project=project, address="kim@example.com")
+    advertised = accepted_request(project, recipients=[{"address": "Kim@Example.com"},
+                                                       {"address": "lee@example.com"}], **AD)
+    regular = accepted_request(project, recipients=[{"address": "kim@example.com"}])
+    elsewhere = accepted_request(other, recipients=[{"address": "kim@example.com"}], **AD)
+    prepare_small_requests.apply()
+    codes = dict(Recipient.objects.filter(send_request=advertised).values_list(
+        "address", "result_code"))
+    assert codes == {"Kim@Example.com": ResultCode.UNSUBSCRIBE_ADDRESS,
+                     "lee@example.com": ResultCode.MAIL_SENT}
+    for sent in (regular, elsewhere):  # regular mail, and another project's list
+        assert Recipient.objects.get(send_request=sent).result_code == ResultCode.MAIL_SENT
