@@ -405,7 +405,9 @@ def deliver_together(send_requests: Sequence[SendRequest]) -> None:
                        for project_id in {r.project_id for r in send_requests}}
     requests = _Requests(by_pk, {project_id: each.send_block_hours
                                  for project_id, each in mailer_settings.items()})
-    renderers = {pk: RequestRenderer(r, mailer_settings=mailer_settings[r.project_id])
+    signers: dict = {}  # one DKIM lookup a project and sender, not a request
+    renderers = {pk: RequestRenderer(r, mailer_settings=mailer_settings[r.project_id],
+                                     signers=signers)
                  for pk, r in by_pk.items()}
     pks = list(by_pk)
     connection = relay_connection()

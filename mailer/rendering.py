@@ -4,6 +4,7 @@ as a recipient gets them)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -65,7 +66,11 @@ class RequestRenderer:
     """
 
     def __init__(self, send_request: SendRequest, *, for_sending: bool = True,
-                 mailer_settings: MailerSettings | None = None) -> None:
+                 mailer_settings: MailerSettings | None = None,
+                 signers: dict[tuple[int, str], Callable[[bytes], bytes] | None] | None = None,
+                 ) -> None:
+        """`mailer_settings` and `signers` (a memo by project and sender, filled here) let the
+        renderers of many requests share their lookups."""
         request = self.request = send_request
         self._mailer_settings = mailer_settings
         self.title = CompiledText.compile(request.title)
@@ -80,7 +85,11 @@ class RequestRenderer:
                 EncodedAttachment.encode(f.file_name, f.content_type, files.read(f))
                 for f in files.attachments_for(request.project, request.attach_file_ids)
             ]
-            self.sign = signer_for(request.project_id, request.sender_address)
+            key = (request.project_id, request.sender_address)
+            signers = {} if signers is None else signers
+            if key not in signers:
+                signers[key] = signer_for(*key)
+            self.sign = signers[key]
 
     # The body and the footer when first needed: a list of mails previews only the titles.
     @cached_property
