@@ -26,15 +26,17 @@ def enqueue(task: str, *, countdown: float | None = None, copies: int = 1,
     transaction.on_commit(send)
 
 
-def enqueue_once(task: str, *, flag: str, seconds: float) -> None:
+def enqueue_once(task: str, *, flag: str, seconds: float, countdown: float | None = None) -> None:
     """One message for the task named `task` (no arguments) while one sent earlier is still
     waiting: the task deletes `flag` (a cache key) when it starts, so the work committed before
-    that is its to find, and what commits after sends the next message. The flag expires after
-    `seconds` in case the message is lost; a periodic chore finds the work again either way."""
+    that is its to find, and what commits after sends the next message. With a `countdown` the
+    task starts that much later, and finds what was committed in the meantime too. The flag
+    expires after `seconds` in case the message is lost; a periodic chore finds the work again
+    either way."""
 
     def send() -> None:
         if first_in_a_while(flag, seconds):
-            app.send_task(task, kwargs={})
+            app.send_task(task, kwargs={}, countdown=countdown)
 
     transaction.on_commit(send)
 

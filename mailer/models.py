@@ -375,7 +375,10 @@ class SendRequest(models.Model):
         return zlib.compress(orjson.dumps(recipients), 1)
 
     def recipients_payload(self) -> list[dict]:
-        data = SendRequest.objects.filter(pk=self.pk).values_list("payload", flat=True).first()
+        if "payload" in self.get_deferred_fields():  # the manager leaves it out
+            data = SendRequest.objects.filter(pk=self.pk).values_list("payload", flat=True).first()
+        else:
+            data = self.payload
         return orjson.loads(zlib.decompress(bytes(data))) if data else []
 
     LATE_AFTER = timedelta(minutes=1)

@@ -23,8 +23,11 @@ def prepare_request(*, request_pk: int) -> None:
 def prepare_small_requests() -> None:
     """Small requests in batches, each delivered here once prepared (no task of its own)."""
     cache.delete(preparation.SMALL_FLAG)  # what is accepted from now on sends the next message
-    while batch := preparation.prepare_small(timezone.now()):
-        delivery.deliver_together(batch)
+    full = True
+    while full:  # a batch short of SMALL_BATCH took everything accepted before the delete
+        batch, full = preparation.prepare_small(timezone.now())
+        if batch:
+            delivery.deliver_together(batch)
 
 
 @shared_task(name=delivery.DELIVER_TASK)

@@ -315,7 +315,8 @@ def test_requests_delivered_together_keep_their_own_outcomes(sink, project, sett
     bounced = accepted_request(other_project, recipients=[{"address": f"bounce@{SIM}"}])
     retried = accepted_request(project, recipients=[{"address": f"tempfail@{SIM}"}])
     batch = preparation.prepare_small(timezone.now())
-    delivery.deliver_together(batch)
+    assert not batch.full
+    delivery.deliver_together(batch.to_deliver)
 
     statuses = dict(SendRequest.objects.values_list("pk", "status"))
     assert statuses == {sent.pk: Status.SENT, bounced.pk: Status.FAILED,
