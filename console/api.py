@@ -31,7 +31,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
+from ninja.schema import DjangoGetter
 from ninja.security.base import AuthBase
+from pydantic import model_validator
 
 from console.models import ApiKey, Membership, Project
 from console.numbers import ascii_digits
@@ -463,7 +465,22 @@ def within_epoch_range(moment: datetime, field: str) -> datetime:
     return moment
 
 
-class SortOut(Schema):
+class Out(Schema):
+    """An answer's schema that takes a dict with every field by name as it is: ninja's Schema
+    reads each object, a plain dict included, through its DjangoGetter, which costs a page of 20
+    rows about 2 ms. Anything else (a model row, a dict short of a field) and a schema with
+    resolve_ methods still go that way."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values, handler, info):
+        if (type(values) is dict and not cls._ninja_resolvers
+                and values.keys() >= cls.model_fields.keys()):
+            return handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
+
+
+class SortOut(Out):
     """Spring's Sort.Order, as the reference's Sort type lists it."""
 
     direction: Literal["ASC", "DESC"]
@@ -489,7 +506,7 @@ class SpringPagination(PaginationBase):
         size: int = Field(10, ge=1, le=MAX_PAGE_SIZE)
         sort: list[str] = Field(default_factory=list)
 
-    class Output(Schema):
+    class Output(Out):
         content: list[Any]
         totalElements: int
         totalPages: int
@@ -551,7 +568,7 @@ class SpringPagination(PaginationBase):
         }
 
 
-class DateOut(Schema):
+class DateOut(Out):
     """A date as the reference gives it (NesDateTime)."""
 
     utc: int
@@ -559,7 +576,7 @@ class DateOut(Schema):
     formattedDateTime: str
 
 
-class LabelledCode(Schema):
+class LabelledCode(Out):
     """The reference's {label, code} objects (EmailStatus, RequesterType, …)."""
 
     label: str

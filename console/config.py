@@ -58,6 +58,7 @@ def database(value: str, base_dir: Path) -> dict:
     else:
         if not config.get("HOST"):
             raise _fail("DATABASE_URL", value, "no host", expected)
+        config["ENGINE"] = "console.postgresql"  # the health check without a round trip
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
     return config

@@ -19,10 +19,10 @@ from console.api import (
     EpochMillis,
     LabelledCode,
     NotFound,
+    Out,
     Sid,
     SpringPagination,
     caller,
-    caller_time_zone,
     date_object,
     split_list,
     within_epoch_range,
@@ -150,11 +150,7 @@ def _filter_requests(project, filters: RequestFilters) -> QuerySet[SendRequest]:
     return requests
 
 
-def _date(moment, context) -> dict | None:
-    return date_object(moment, caller_time_zone(context))
-
-
-class RequestRowOut(Schema):
+class RequestRowOut(Out):
     requestId: str
     templateSid: int | None
     templateName: str | None
@@ -168,59 +164,37 @@ class RequestRowOut(Schema):
     requestCount: int
     recipientCount: int
 
-    @staticmethod
-    def resolve_requestId(obj: SendRequest) -> str:
-        return obj.request_id
 
-    @staticmethod
-    def resolve_templateSid(obj: SendRequest) -> int | None:
-        return obj.template_id
+# The columns a row shows: a page of whole SendRequest instances (some forty fields, two of
+# them JSON) costs five times as much to read.
+_ROW_FIELDS = ("request_id", "template_id", "template_name", "status", "sender_address",
+               "sender_name", "tool", "created", "send_started_at", "reservation_at", "mail_count",
+               "recipient_count")
 
-    @staticmethod
-    def resolve_templateName(obj: SendRequest) -> str | None:
-        return obj.template_name or None
 
-    @staticmethod
-    def resolve_emailStatus(obj: SendRequest) -> dict:
-        return email_status(obj.status)
-
-    @staticmethod
-    def resolve_senderAddress(obj: SendRequest) -> str:
-        return obj.sender_address
-
-    @staticmethod
-    def resolve_senderName(obj: SendRequest) -> str:
-        return obj.sender_name
-
-    @staticmethod
-    def resolve_dispatchType(obj: SendRequest) -> str:
-        return obj.tool
-
-    @staticmethod
-    def resolve_requestDate(obj: SendRequest, context) -> dict | None:
-        return _date(obj.created, context)
-
-    @staticmethod
-    def resolve_sendDate(obj: SendRequest, context) -> dict | None:
-        return _date(obj.send_started_at, context)
-
-    @staticmethod
-    def resolve_reservationDate(obj: SendRequest, context) -> dict | None:
-        return _date(obj.reservation_at, context)
-
-    @staticmethod
-    def resolve_requestCount(obj: SendRequest) -> int:
-        return obj.mail_count
-
-    @staticmethod
-    def resolve_recipientCount(obj: SendRequest) -> int:
-        return obj.recipient_count
+def _request_rows(requests: list[dict], request: HttpRequest) -> list[dict]:
+    time_zone = caller(request).project.time_zone
+    return [{
+        "requestId": each["request_id"],
+        "templateSid": each["template_id"],
+        "templateName": each["template_name"] or None,
+        "emailStatus": email_status(each["status"]),
+        "senderAddress": each["sender_address"],
+        "senderName": each["sender_name"],
+        "dispatchType": each["tool"],
+        "requestDate": date_object(each["created"], time_zone),
+        "sendDate": date_object(each["send_started_at"], time_zone),
+        "reservationDate": date_object(each["reservation_at"], time_zone),
+        "requestCount": each["mail_count"],
+        "recipientCount": each["recipient_count"],
+    } for each in requests]
 
 
 @router.get("/requests", response=list[RequestRowOut], summary="Send requests of a period")
-@paginate(SpringPagination, sort_fields=REQUEST_SORT, default_sort=[("requestDate", "DESC")])
+@paginate(SpringPagination, sort_fields=REQUEST_SORT, default_sort=[("requestDate", "DESC")],
+          page_rows=_request_rows)
 def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
-    return _filter_requests(caller(request).project, filters)
+    return _filter_requests(caller(request).project, filters).values(*_ROW_FIELDS)
 
 
 def _request_query() -> str:
@@ -248,7 +222,7 @@ class CountByStatus(Schema):
     count: int
 
 
-class RequestStatusOut(Schema):
+class RequestStatusOut(Out):
     requestId: str
     readyCompleted: bool
     allSentSuccess: bool
@@ -298,7 +272,7 @@ class MailFilters(Schema):
     sendStatus: list[str] = Field(default_factory=list)
 
 
-class MailRowOut(Schema):
+class MailRowOut(Out):
     requestId: str
     requestDate: DateOut
     mailId: str
