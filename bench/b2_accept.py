@@ -18,6 +18,7 @@ import threading
 import time
 
 from bench import wrk
+from bench.cpu import CpuMeter
 from bench.harness import (
     bench_project,
     clean_slate,
@@ -102,11 +103,22 @@ def _python_clients(port: int, access_key: str, secret: str, path: str) -> dict:
             "requests_per_second": round(len(latencies) / wall)}
 
 
-def _small(port: int, access_key: str, secret: str, path: str, seconds: float) -> dict:
-    if not wrk.available():
-        return _python_clients(port, access_key, secret, path)
-    return wrk.run(port, [wrk.Call("post", "POST", path, _small_body(0))], access_key, secret,
-                   connections=CLIENTS, seconds=seconds)
+def _small(port: int, access_key: str, secret: str, path: str, seconds: float,
+           web_pid: int) -> dict:
+    """The 1-recipient run, with the cores each process group used meanwhile."""
+    meter = CpuMeter({"web (gunicorn)": [web_pid]})
+    meter.start()
+    if wrk.available():
+        result = wrk.run(port, [wrk.Call("post", "POST", path, _small_body(0))], access_key,
+                         secret, connections=CLIENTS, seconds=seconds)
+    else:
+        result = _python_clients(port, access_key, secret, path)
+    cores = meter.stop()
+    rate = result["requests_per_second"]
+    result["cpu_cores"] = cores
+    result["cpu_ms_per_request"] = {group: round(1000 * used / rate, 2) if rate else None
+                                    for group, used in cores.items()}
+    return result
 
 
 def _ratios(product: dict, baseline: dict) -> dict:
@@ -125,6 +137,7 @@ def run(workers: int = 3) -> dict:
         port = start_web(running, workers=workers, threads=1, worker_class="sync",
                          application="bench.wsgi:application",
                          DJANGO_SETTINGS_MODULE="bench.settings")
+        web_pid = running.started[-1].pid
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         for n in range(20):
             for path in (MAILS, BASELINE):
@@ -139,8 +152,8 @@ def run(workers: int = 3) -> dict:
                 status, took = _post(warm, large, access_key, secret, path)
                 assert status == 201, (path, status)
                 times.append(took)
-        baseline_small = _small(port, access_key, secret, BASELINE, seconds)
-        small = _small(port, access_key, secret, MAILS, seconds)
+        baseline_small = _small(port, access_key, secret, BASELINE, seconds, web_pid)
+        small = _small(port, access_key, secret, MAILS, seconds, web_pid)
     clean_slate()  # no worker ran: leave no request waiting for the next benchmark
     large_median = statistics.median(large_times)
     baseline_large_median = statistics.median(baseline_large_times)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ from mailer.models import (
     Template,
     Tool,
 )
-from mailer.monthly_limit import count_against_limit, give_back_count
+from mailer.monthly_limit import count_against_limit, give_back_count, insert_counted
 from mailer.rules import (
     ADVERTISING_PREFIX,
     MAX_BCC,
@@ -305,8 +305,15 @@ def _store_once(send_request: SendRequest, payload: bytes, count: int,
     send_request.counted_recipients = count
     accepted = Accepted(send_request, count)
     if not idempotency_key:
-        # Two autocommit statements: the count against the monthly limit, then the request
-        # (given back if the INSERT fails). The worker is nudged once the request is stored.
+        # On PostgreSQL one statement counts the recipients against the monthly limit and
+        # stores the request, or neither (a request ID taken meanwhile fails both). Otherwise,
+        # or when the month has no row yet or is full, two autocommit statements: the count,
+        # then the request (given back if the INSERT fails). The worker is nudged once the
+        # request is stored.
+        if connection.vendor == "postgresql" and insert_counted(
+                send_request, project, count, send_request.created):
+            preparation.start(send_request)
+            return accepted
         count_against_limit(project, count, send_request.created)
         try:
             send_request.save(force_insert=True)

@@ -288,7 +288,10 @@ class SendRequestManager(models.Manager.from_queryset(SendRequestQuerySet)):
 
 
 class SendRequest(models.Model):
-    project = models.ForeignKey(Project, models.CASCADE, related_name="send_requests")
+    # No index of its own: every index below starts with the project. With one, a project whose
+    # rows the statistics have not seen yet was read whole through it, for a page or a request.
+    project = models.ForeignKey(Project, models.CASCADE, related_name="send_requests",
+                                db_index=False)
     request_id = models.CharField(max_length=20, unique=True)
     status = models.CharField(max_length=2, choices=Status.choices, default=Status.PREPARING)
     tool = models.CharField(max_length=8, choices=Tool.choices)
@@ -342,7 +345,9 @@ class SendRequest(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [
-            models.Index(fields=["project", "-created"], name="request_project_created"),
+            # With the id, a page in the lists' order (newest first, then the id) reads its own
+            # rows only, not every row of the period sorted.
+            models.Index(fields=["project", "-created", "-id"], name="request_project_newest"),
             models.Index(fields=["project", "status", "-created"], name="request_project_status"),
             models.Index(F("project"), Lower("sender_address"), F("created").desc(),
                          name="request_project_sender"),
@@ -351,6 +356,11 @@ class SendRequest(models.Model):
             models.Index(fields=["project", "tool", "-created"], name="request_project_tool"),
             models.Index(fields=["status"], name="request_open_status",
                          condition=Q(status__in=["P", "R", "I"])),
+            # What waits for a worker to prepare it, oldest first (preparation._take_small): an
+            # index scan skips the entries of rows already taken, which a bitmap scan of
+            # request_open_status visits again until the next vacuum.
+            models.Index(fields=["id"], name="request_waiting",
+                         condition=Q(status="P", prepare_heartbeat__isnull=True)),
             # What statistics read since their watermark (stats/rollups.py).
             models.Index(fields=["ready_at"], name="request_ready_at",
                          condition=Q(ready_at__isnull=False)),

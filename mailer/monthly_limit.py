@@ -7,7 +7,7 @@ import contextlib
 import zoneinfo
 from datetime import date, datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,40 @@ def usage_month(project: Project, moment: datetime) -> date:
 
 _COUNT = (f'UPDATE "{MonthlyUsage._meta.db_table}" SET accepted = accepted + %s '  # noqa: S608
           'WHERE project_id = %s AND month = %s AND accepted <= "limit" - %s')
+
+
+def _insert_query(model: type[models.Model]) -> tuple[str, list[models.Field]]:
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return (f'WITH counted AS ({_COUNT} RETURNING 1) '  # noqa: S608 (names from the model)
+            f'INSERT INTO "{meta.db_table}" ({columns}) SELECT {placeholders} FROM counted '
+            f'RETURNING "{meta.pk.column}"'), fields
+
+
+def insert_counted(row: models.Model, project: Project, count: int, moment: datetime) -> bool:
+    """PostgreSQL: insert `row` (a new model instance, its primary key set on success) only if
+    `count` more recipients fit in the project's month, counting them: count_against_limit's
+    conditional UPDATE and the INSERT as one statement, so that accepting an API send is one
+    round trip and one commit. False, with nothing written, if they do not fit or the month has
+    no row yet: count_against_limit then creates it or says why."""
+    sql, fields = _insert_queries.get(type(row)) or _insert_queries.setdefault(
+        type(row), _insert_query(type(row)))
+    params = [count, project.pk, usage_month(project, moment), count]
+    params += [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return False
+    row.pk = inserted[0]
+    row._state.adding = False
+    row._state.db = connection.alias
+    return True
+
+
+_insert_queries: dict[type, tuple[str, list]] = {}
 
 
 def count_against_limit(project: Project, count: int, moment: datetime) -> None:
