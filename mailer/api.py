@@ -299,8 +299,9 @@ def _mail_rows(mails: list[Mail], request: HttpRequest) -> list[dict]:
     time_zone = send_request.project.time_zone
     renderer = RequestRenderer(send_request, for_sending=False)
     first: dict[int, Recipient] = {}
-    for recipient in Recipient.objects.filter(mail__in=mails, type=RecipientType.TO).order_by(
-            "id"):
+    # What the title's tags read (RequestRenderer.values), not the row's other twenty fields.
+    for recipient in Recipient.objects.filter(mail__in=mails, type=RecipientType.TO).only(
+            "mail_id", "address", "name", "parameters").order_by("id"):
         first.setdefault(recipient.mail_id, recipient)
     reserved = Reservation.SCHEDULED if send_request.reservation_at else Reservation.IMMEDIATE
     return [{

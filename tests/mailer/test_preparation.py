@@ -183,6 +183,29 @@ def test_small_requests_are_prepared_together_and_delivered_by_one_task(sink, pr
     assert enqueued[-1] == (preparation.PREPARE_SMALL_TASK, {})  # the task let the flag go
 
 
+def test_the_batch_task_starts_a_moment_later_and_takes_more_only_after_a_full_batch(
+        sink, project, monkeypatch):
+    from console import dispatch
+
+    sent = []
+    monkeypatch.setattr(dispatch.app, "send_task",
+                        lambda name, kwargs=None, countdown=None: sent.append((name, countdown)))
+    monkeypatch.setattr(dispatch.transaction, "on_commit", lambda func, *args, **kw: func())
+    monkeypatch.setattr(preparation, "SMALL_BATCH", 2)
+    accepted = [accepted_request(project) for _ in range(5)]
+    assert sent == [(preparation.PREPARE_SMALL_TASK, preparation.SMALL_GATHER_SECONDS)]
+    taken = []
+    prepare_small = preparation.prepare_small
+    monkeypatch.setattr(preparation, "prepare_small",
+                        lambda now: taken.append(prepare_small(now)) or taken[-1])
+
+    prepare_small_requests.apply()
+    assert [len(batch.to_deliver) for batch in taken] == [2, 2, 1]  # on after each full one
+    assert [batch.full for batch in taken] == [True, True, False]
+    assert set(SendRequest.objects.filter(pk__in=[r.pk for r in accepted]).values_list(
+        "status", flat=True)) == {Status.SENT}
+
+
 def test_a_small_request_cancelled_before_its_batch_is_left_alone(project, enqueued):
     cancelled = accepted_request(project, recipients=recipients(2))
     SendRequest.objects.filter(pk=cancelled.pk).cancel(timezone.now())
