@@ -3,9 +3,9 @@ concurrent clients (target p95 ≤ 50 ms), each beside a baseline of the same ru
 trivial endpoint (bench/urls.py: one signed request checked by the API's own code, one INSERT)
 in the same gunicorn, on the same database, sent the same bodies the same way.
 
-Measured from the client, through gunicorn (3 sync worker processes) on loopback; no worker runs
-meanwhile, so only the acceptance is measured. The 1-recipient runs use wrk (20 connections,
-BENCH_B2_SECONDS, default 20 s) and fall back to Python threads when wrk is missing.
+Measured from the client, through gunicorn as deployed (harness.deployed_web) on loopback; no
+worker runs meanwhile, so only the acceptance is measured. The 1-recipient runs use wrk (20
+connections, BENCH_B2_SECONDS, default 20 s) and fall back to Python threads when wrk is missing.
 BENCH_B2_RECIPIENTS shrinks the large request for a smoke run."""
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from bench.harness import (
     bench_project,
     clean_slate,
     create_baseline_table,
+    deployed_web,
+    describe_web,
     processes,
     save,
     start_web,
@@ -127,15 +129,15 @@ def _ratios(product: dict, baseline: dict) -> dict:
             if baseline.get(name)}
 
 
-def run(workers: int = 3) -> dict:
+def run() -> dict:
     seconds = float(os.environ.get("BENCH_B2_SECONDS", SECONDS))
     recipients = int(os.environ.get("BENCH_B2_RECIPIENTS", LARGE))
     clean_slate()
     create_baseline_table()
     _project, access_key, secret = bench_project("b2")
     with processes() as running:
-        port = start_web(running, workers=workers, threads=1, worker_class="sync",
-                         application="bench.wsgi:application",
+        web = deployed_web()
+        port = start_web(running, **web, application="bench.wsgi:application",
                          DJANGO_SETTINGS_MODULE="bench.settings")
         web_pid = running.started[-1].pid
         warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -170,7 +172,7 @@ def run(workers: int = 3) -> dict:
         "small": small,
         "baseline_small": baseline_small,
         "small_ratios": _ratios(small, baseline_small),
-        "web": f"gunicorn, {workers} sync worker processes",
+        "web": describe_web(web),
         "baseline": f"POST {BASELINE}: signature checked as the API does, one INSERT",
     }
 

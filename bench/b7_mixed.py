@@ -23,6 +23,8 @@ from bench.harness import (
     bench_project,
     clean_slate,
     create_baseline_table,
+    deployed_web,
+    describe_web,
     processes,
     save,
     start_smtp_sink,
@@ -112,7 +114,7 @@ def _drain(project, seeded: list[str], limit: float) -> float | None:
     return None
 
 
-def run(web_workers: int = 3, worker_processes: int = 2) -> dict:
+def run(worker_processes: int = 2) -> dict:
     seconds = float(os.environ.get("BENCH_B7_SECONDS", SECONDS))
     baseline_seconds = float(os.environ.get("BENCH_B7_BASELINE_SECONDS", BASELINE_SECONDS))
     drain_limit = float(os.environ.get("BENCH_B7_DRAIN_SECONDS", DRAIN_SECONDS))
@@ -123,8 +125,8 @@ def run(web_workers: int = 3, worker_processes: int = 2) -> dict:
         sink = start_smtp_sink(running)
         env = {"EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
                "DJANGO_SETTINGS_MODULE": "bench.settings"}
-        port = start_web(running, workers=web_workers, threads=1, worker_class="sync",
-                         application="bench.wsgi:application", **env)
+        web = deployed_web()
+        port = start_web(running, **web, application="bench.wsgi:application", **env)
         gunicorn = running.started[-1]
         worker = start_worker(running, concurrency=worker_processes,
                               hostname=worker_hostname(0), **env)
@@ -173,7 +175,7 @@ def run(web_workers: int = 3, worker_processes: int = 2) -> dict:
         "sent_once": (sent == delivered["recipients"] == sink_messages
                       and delivered["possible_duplicates"] == 0),
         "cpu_cores": cores,
-        "web": f"gunicorn, {web_workers} sync worker processes",
+        "web": describe_web(web),
         "workers": f"1 Celery worker, {worker_processes} processes",
     }
 

@@ -218,6 +218,21 @@ def start_smtp_sink(running: Processes) -> SmtpSink:
     return SmtpSink(port=port, process=process, counts=counts)
 
 
+def deployed_web() -> dict:
+    """gunicorn for B2 and B7: 3 sync worker processes (a connection an answer), or with
+    BENCH_WEB_THREADS=4 as docs/deploy.md runs it, 3 processes of 4 threads (gthread, which keeps
+    a client's connection open between requests): the same throughput on these two cores, and a
+    longer tail (B7's p99 364 ms against 244)."""
+    threads = int(os.environ.get("BENCH_WEB_THREADS", 1))
+    return {"workers": 3, "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync"}
+
+
+def describe_web(web: dict) -> str:
+    return f"gunicorn, {web['workers']} {web['worker_class']} worker processes" + (
+        f" of {web['threads']} threads" if web["threads"] > 1 else "")
+
+
 def start_web(running: Processes, workers: int = 4, threads: int = 2,
               worker_class: str = "gthread", application: str = "console.wsgi:application",
               **env: str) -> int:

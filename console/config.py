@@ -61,9 +61,6 @@ def database(value: str, base_dir: Path) -> dict:
         config["ENGINE"] = "console.postgresql"  # the health check without a round trip
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
-        # Parameters bound by the server, so that psycopg prepares a statement a connection
-        # runs again and again (from its fifth run): PostgreSQL plans it once, not every time.
-        config["OPTIONS"] = {"server_side_binding": True}
     return config
 
 
