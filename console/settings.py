@@ -119,7 +119,7 @@ FORM_RENDERER = "console.forms.ConsoleFormRenderer"
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "console.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "outbound",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

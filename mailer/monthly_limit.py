@@ -7,7 +7,7 @@ import contextlib
 import zoneinfo
 from datetime import date, datetime
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,15 +45,16 @@ def insert_counted(row: models.Model, project: Project, count: int, moment: date
     sql, fields = _insert_queries.get(type(row)) or _insert_queries.setdefault(
         type(row), _insert_query(type(row)))
     params = [count, project.pk, usage_month(project, moment), count]
-    params += [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-    with connection.cursor() as cursor:
+    wrapper = connections[DEFAULT_DB_ALIAS]  # not the proxy: 45 fields ask it for its ops
+    params += [f.get_db_prep_save(f.pre_save(row, True), wrapper) for f in fields]
+    with wrapper.cursor() as cursor:
         cursor.execute(sql, params)
         inserted = cursor.fetchone()
     if inserted is None:
         return False
     row.pk = inserted[0]
     row._state.adding = False
-    row._state.db = connection.alias
+    row._state.db = wrapper.alias
     return True
 
 

@@ -20,6 +20,8 @@ from pydantic import (
 from pydantic_core import core_schema
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
+from console.api import Out
+
 MAX_RECIPIENTS = 100_000
 
 
@@ -90,7 +92,7 @@ class MailRequestIn(In):
     unsubscribeMessage: Text | None = None
 
 
-class MailRequestOut(Schema):
+class MailRequestOut(Out):
     requestId: str
     count: int
 
