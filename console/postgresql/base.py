@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import select
 
+import psycopg
 from django.db.backends.postgresql import base
 from psycopg import pq
 
@@ -26,6 +27,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False
         try:
             readable, _write, _error = select.select([pgconn.socket], [], [], 0)
-        except (OSError, ValueError):  # a closed descriptor
+        except (OSError, ValueError, psycopg.Error):  # no descriptor, or a closed one
             return False
         return not readable

@@ -59,3 +59,8 @@ def test_a_connection_inside_a_transaction_is_not_reused(kept):
     assert not kept.is_usable()
     kept.connection.execute("ROLLBACK")
     assert kept.is_usable()
+
+
+def test_a_connection_closed_underneath_is_not_usable(kept):
+    kept.connection.close()  # psycopg's own, behind Django's back
+    assert not kept.is_usable()
