@@ -6,6 +6,7 @@ store them (JSON, time zones, booleans) on either database.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Iterable, Sequence
@@ -194,6 +195,25 @@ def update_statement(model: type[models.Model], fields: Sequence[str], rows: Seq
            f"FROM json_to_recordset(%s::json) AS v({types}) "
            f'WHERE t."{pk.column}" = v.k{condition_sql}{also}')
     return sql, [document.decode(), *condition_values]
+
+
+def insert_statement(row: models.Model, source: str) -> tuple[str, list]:
+    """PostgreSQL: the INSERT that save() would send for the new instance `row`, as
+    `INSERT … SELECT <its values> FROM source RETURNING id` (sql, params), so that it is part
+    of a larger statement and inserts only if `source` (a WITH query's name) has a row. The
+    values are prepared as save() prepares them."""
+    table, fields, columns = _insert_parts(type(row))
+    wrapper = connections[DEFAULT_DB_ALIAS]  # not the proxy: each field asks it for its ops
+    params = [f.get_db_prep_save(f.pre_save(row, True), wrapper) for f in fields]
+    placeholders = ", ".join(["%s"] * len(fields))
+    return (f'INSERT INTO "{table}" ({columns}) SELECT {placeholders} '  # noqa: S608
+            f'FROM {source} RETURNING "{row._meta.pk.column}"'), params
+
+
+@functools.cache
+def _insert_parts(model: type[models.Model]) -> tuple[str, list[models.Field], str]:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    return model._meta.db_table, fields, ", ".join(f'"{f.column}"' for f in fields)
 
 
 def refresh_statistics(*models_: type[models.Model]) -> None:

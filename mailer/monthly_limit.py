@@ -7,11 +7,12 @@ import contextlib
 import zoneinfo
 from datetime import date, datetime
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from console.bulk import insert_statement
 from console.models import Project
 from mailer.models import MailerSettings, MonthlyUsage, SendRequest
 from mailer.rules import Refused
@@ -26,39 +27,23 @@ _COUNT = (f'UPDATE "{MonthlyUsage._meta.db_table}" SET accepted = accepted + %s 
           'WHERE project_id = %s AND month = %s AND accepted <= "limit" - %s')
 
 
-def _insert_query(model: type[models.Model]) -> tuple[str, list[models.Field]]:
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(f'"{f.column}"' for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    return (f'WITH counted AS ({_COUNT} RETURNING 1) '  # noqa: S608 (names from the model)
-            f'INSERT INTO "{meta.db_table}" ({columns}) SELECT {placeholders} FROM counted '
-            f'RETURNING "{meta.pk.column}"'), fields
-
-
 def insert_counted(row: models.Model, project: Project, count: int, moment: datetime) -> bool:
     """PostgreSQL: insert `row` (a new model instance, its primary key set on success) only if
     `count` more recipients fit in the project's month, counting them: count_against_limit's
     conditional UPDATE and the INSERT as one statement, so that accepting an API send is one
     round trip and one commit. False, with nothing written, if they do not fit or the month has
     no row yet: count_against_limit then creates it or says why."""
-    sql, fields = _insert_queries.get(type(row)) or _insert_queries.setdefault(
-        type(row), _insert_query(type(row)))
-    params = [count, project.pk, usage_month(project, moment), count]
-    wrapper = connections[DEFAULT_DB_ALIAS]  # not the proxy: 45 fields ask it for its ops
-    params += [f.get_db_prep_save(f.pre_save(row, True), wrapper) for f in fields]
-    with wrapper.cursor() as cursor:
-        cursor.execute(sql, params)
+    insert, values = insert_statement(row, source="counted")
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH counted AS ({_COUNT} RETURNING 1) {insert}",
+                       [count, project.pk, usage_month(project, moment), count, *values])
         inserted = cursor.fetchone()
     if inserted is None:
         return False
     row.pk = inserted[0]
     row._state.adding = False
-    row._state.db = wrapper.alias
+    row._state.db = connection.alias
     return True
-
-
-_insert_queries: dict[type, tuple[str, list]] = {}
 
 
 def count_against_limit(project: Project, count: int, moment: datetime) -> None:
