@@ -3,8 +3,8 @@ concurrent clients (target p95 ≤ 50 ms), each beside a baseline of the same ru
 trivial endpoint (bench/urls.py: one signed request checked by the API's own code, one INSERT)
 in the same gunicorn, on the same database, sent the same bodies the same way.
 
-Measured from the client, through gunicorn as deployed (harness.deployed_web) on loopback; no
-worker runs meanwhile, so only the acceptance is measured. The 1-recipient runs use wrk (20
+Measured from the client, through gunicorn (harness.web_config: 3 sync workers unless asked
+otherwise) on loopback; no worker runs meanwhile, so only the acceptance is measured. The 1-recipient runs use wrk (20
 connections, BENCH_B2_SECONDS, default 20 s) and fall back to Python threads when wrk is missing.
 BENCH_B2_RECIPIENTS shrinks the large request for a smoke run."""
 
@@ -23,7 +23,7 @@ from bench.harness import (
     bench_project,
     clean_slate,
     create_baseline_table,
-    deployed_web,
+    web_config,
     describe_web,
     processes,
     save,
@@ -136,7 +136,7 @@ def run() -> dict:
     create_baseline_table()
     _project, access_key, secret = bench_project("b2")
     with processes() as running:
-        web = deployed_web()
+        web = web_config()
         port = start_web(running, **web, application="bench.wsgi:application",
                          DJANGO_SETTINGS_MODULE="bench.settings")
         web_pid = running.started[-1].pid

@@ -23,7 +23,7 @@ from bench.harness import (
     bench_project,
     clean_slate,
     create_baseline_table,
-    deployed_web,
+    web_config,
     describe_web,
     processes,
     save,
@@ -125,7 +125,7 @@ def run(worker_processes: int = 2) -> dict:
         sink = start_smtp_sink(running)
         env = {"EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
                "DJANGO_SETTINGS_MODULE": "bench.settings"}
-        web = deployed_web()
+        web = web_config()
         port = start_web(running, **web, application="bench.wsgi:application", **env)
         gunicorn = running.started[-1]
         worker = start_worker(running, concurrency=worker_processes,

@@ -235,7 +235,7 @@ def start_smtp_sink(running: Processes) -> SmtpSink:
     return SmtpSink(port=port, process=process, counts=counts)
 
 
-def deployed_web() -> dict:
+def web_config() -> dict:
     """gunicorn for B2 and B7: 3 sync worker processes (a connection an answer), or with
     BENCH_WEB_THREADS=4 as docs/deploy.md runs it, 3 processes of 4 threads (gthread, which keeps
     a client's connection open between requests): the same throughput on these two cores, and a
