@@ -19,7 +19,7 @@ def kept(db):
     other.close()
 
 
-def _queries(wrapper) -> int:
+def _answers(wrapper) -> int:
     with wrapper.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity")
         return cursor.fetchone()[0]
@@ -35,7 +35,7 @@ def test_an_open_idle_connection_is_usable_without_a_query(kept, monkeypatch):
     kept.health_check_done = False
     kept.close_if_health_check_failed()
     assert kept.connection is not None  # kept, and used as it is
-    assert _queries(kept) >= 1
+    assert _answers(kept) >= 1
 
 
 def test_a_connection_the_server_ended_is_not_usable_and_is_opened_again(kept):
@@ -51,7 +51,7 @@ def test_a_connection_the_server_ended_is_not_usable_and_is_opened_again(kept):
     kept.health_check_done = False
     kept.close_if_health_check_failed()  # what Django does before a request's first query
     assert kept.connection is None
-    assert _queries(kept) >= 1  # a new connection, no error
+    assert _answers(kept) >= 1  # a new connection, no error
 
 
 def test_a_connection_inside_a_transaction_is_not_reused(kept):
