@@ -4,8 +4,9 @@ trivial endpoint (bench/urls.py: one signed request checked by the API's own cod
 in the same gunicorn, on the same database, sent the same bodies the same way.
 
 Measured from the client, through gunicorn (harness.web_config: 3 sync workers unless asked
-otherwise) on loopback; no worker runs meanwhile, so only the acceptance is measured. The 1-recipient runs use wrk (20
-connections, BENCH_B2_SECONDS, default 20 s) and fall back to Python threads when wrk is missing.
+otherwise) on loopback; no worker runs meanwhile, so only the acceptance is measured. The
+1-recipient runs use wrk (20 connections, BENCH_B2_SECONDS, default 20 s) and fall back to Python
+threads when wrk is missing.
 BENCH_B2_RECIPIENTS shrinks the large request for a smoke run."""
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from bench.harness import (
     bench_project,
     clean_slate,
     create_baseline_table,
-    web_config,
     describe_web,
     processes,
     save,
     start_web,
+    web_config,
 )
 
 LARGE = 100_000

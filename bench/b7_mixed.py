@@ -23,7 +23,6 @@ from bench.harness import (
     bench_project,
     clean_slate,
     create_baseline_table,
-    web_config,
     describe_web,
     processes,
     save,
@@ -31,6 +30,7 @@ from bench.harness import (
     start_web,
     start_worker,
     wait_workers,
+    web_config,
     worker_hostname,
 )
 
