@@ -129,6 +129,9 @@ CACHES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 API_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+# How long a web process may answer from the key it read last (console.api.KeyRows): a key
+# revoked, or an owner removed, in another process is refused at most this much later.
+API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=1.0)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from console import dispatch, embedded_redis
+from console.api import key_rows
 from console.models import Membership
 from tests.factories import add_member, make_project, make_user
 
@@ -26,6 +27,7 @@ def redis_server():
 @pytest.fixture(autouse=True)
 def _empty_cache(redis_server):
     cache.clear()
+    key_rows.clear()  # each test's web process starts without keys read by the last one's
 
 
 @pytest.fixture(autouse=True)

@@ -123,3 +123,79 @@ def test_it_scopes_the_answer_to_the_key_s_project(client, key_pair, outsider):
     key, secret = key_pair
     response = client.get(URL, headers=signed_headers("GET", URL, key.access_key, secret))
     assert response.json()["totalAddressCount"] == 0
+
+
+# A web process keeps the key it read for API_KEY_CACHE_SECONDS (console.api.KeyRows).
+
+def _call(client, key, secret):
+    return client.get(URL, headers=signed_headers("GET", URL, key.access_key, secret))
+
+
+def test_it_reads_a_key_once_while_it_is_fresh(client, key_pair, django_assert_num_queries):
+    key, secret = key_pair
+    assert _call(client, key, secret).status_code == 200  # read, and last_used written
+    with django_assert_num_queries(3):  # read again (last_used), the address book's two
+        assert _call(client, key, secret).status_code == 200
+    with django_assert_num_queries(2):  # the address book's count and groups, no key query
+        assert _call(client, key, secret).status_code == 200
+
+
+def test_it_refuses_a_key_revoked_after_it_was_read(client, key_pair):
+    key, secret = key_pair
+    assert _call(client, key, secret).status_code == 200
+    key.revoke()
+    _assert_refused(_call(client, key, secret), "revoked")
+
+
+def test_it_refuses_a_member_removed_after_the_key_was_read(client, key_pair, owner, project):
+    key, secret = key_pair
+    assert _call(client, key, secret).status_code == 200
+    project.memberships.filter(user=owner).delete()
+    _assert_refused(_call(client, key, secret), "no longer a member")
+
+
+def test_it_refuses_an_owner_deactivated_after_the_key_was_read(client, key_pair, owner):
+    key, secret = key_pair
+    assert _call(client, key, secret).status_code == 200
+    owner.is_active = False
+    owner.save()
+    _assert_refused(_call(client, key, secret), "no longer a member")
+
+
+def test_a_change_made_elsewhere_counts_once_the_entry_ages(client, key_pair, monkeypatch):
+    """Another process's revocation (here an UPDATE, which sends no signal) is seen when the
+    entry is older than API_KEY_CACHE_SECONDS."""
+    from django.utils import timezone
+
+    from console import api
+    from console.models import ApiKey
+
+    key, secret = key_pair
+    now = [1000.0]
+    monkeypatch.setattr(api.time, "monotonic", lambda: now[0])
+    assert _call(client, key, secret).status_code == 200
+    assert _call(client, key, secret).status_code == 200  # last_used was written: read again
+    ApiKey.objects.filter(pk=key.pk).update(revoked=timezone.now())
+    now[0] += 0.5
+    assert _call(client, key, secret).status_code == 200
+    now[0] += 0.6
+    _assert_refused(_call(client, key, secret), "revoked")
+
+
+def test_it_keeps_no_unknown_key(client, key_pair):
+    from console.api import key_rows
+
+    _key, secret = key_pair
+    for n in range(3):
+        headers = signed_headers("GET", URL, f"NoSuchAccessKey0000{n}", secret)
+        _assert_refused(client.get(URL, headers=headers), "Unknown access key")
+    assert key_rows.rows == {}
+
+
+def test_it_reads_every_time_when_the_cache_is_off(client, key_pair, settings,
+                                                   django_assert_num_queries):
+    settings.API_KEY_CACHE_SECONDS = 0
+    key, secret = key_pair
+    assert _call(client, key, secret).status_code == 200
+    with django_assert_num_queries(3):
+        assert _call(client, key, secret).status_code == 200
