@@ -15,6 +15,7 @@ from ninja.responses import Status as Answer
 
 from console.api import (
     ApiError,
+    Counted,
     DateOut,
     EpochMillis,
     LabelledCode,
@@ -44,6 +45,7 @@ from mailer.models import (
     parse_mail_id,
 )
 from mailer.rendering import RequestRenderer
+from mailer.request_counts import requests_in_period
 from mailer.result_codes import ResultCode
 from mailer.rules import Refused, parse_moment
 from mailer.schemas import AttachFile, MailRequestIn, MailRequestOut
@@ -116,12 +118,17 @@ def _statuses(values: list[str], allowed: list[str] = Status.values) -> list[str
     return statuses
 
 
-def _filter_requests(project, filters: RequestFilters) -> QuerySet[SendRequest]:
+def _filter_requests(project, filters: RequestFilters
+                     ) -> tuple[QuerySet[SendRequest], tuple[datetime, datetime] | None]:
+    """The requests the filters ask for, and their period when nothing but the period narrows
+    them (so that they can be counted by the hour: mailer.request_counts)."""
     start = _moment(filters.startUtc, filters.startDateTime, "start", project.time_zone)
     end = _moment(filters.endUtc, filters.endDateTime, "end", project.time_zone)
     if end < start:
         raise ApiError(400, "end: " + _("the end of the period is before its start"))
-    requests = SendRequest.objects.filter(project=project, created__gte=start, created__lte=end)
+    in_period = SendRequest.objects.filter(project=project, created__gte=start,
+                                           created__lte=end)
+    requests = in_period
     if filters.requestId:
         requests = requests.filter(request_id=filters.requestId.strip())
     if filters.mailId:
@@ -147,7 +154,8 @@ def _filter_requests(project, filters: RequestFilters) -> QuerySet[SendRequest]:
     statuses = _statuses(filters.sendStatus)
     if statuses:
         requests = requests.filter(status__in=statuses)
-    return requests
+    # Each filter above makes a new queryset: the same one means the period alone.
+    return requests, ((start, end) if requests is in_period else None)
 
 
 class RequestRowOut(Out):
@@ -194,7 +202,12 @@ def _request_rows(requests: list[dict], request: HttpRequest) -> list[dict]:
 @paginate(SpringPagination, sort_fields=REQUEST_SORT, default_sort=[("requestDate", "DESC")],
           page_rows=_request_rows)
 def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
-    return _filter_requests(caller(request).project, filters).values(*_ROW_FIELDS)
+    project = caller(request).project
+    requests, period = _filter_requests(project, filters)
+    rows = requests.values(*_ROW_FIELDS)
+    if period is None:
+        return rows
+    return Counted(rows, lambda: requests_in_period(project, *period))
 
 
 def _request_query() -> str:

@@ -6,6 +6,8 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mailer.models import Mail, Recipient, SendRequest, Status, Template, Tool, format_mail_id
@@ -239,3 +241,22 @@ def test_recipient_and_sender_filters_ignore_case(api, sent):
     mails = api.get(f"/api/v1/mails/requests/{sent.request_id}/mails",
                     {"recipientAddress": "User000001@EXAMPLE.com"}).json()
     assert [m["representativeRecipient"] for m in mails["content"]] == ["user000001@example.com"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="counts kept by PostgreSQL")
+def test_it_counts_a_period_by_the_hour_unless_other_filters_narrow_it(api, project):
+    """totalElements of the period alone reads the hourly counts (mailer.request_counts) and
+    the rows of its edges; with another filter, the rows."""
+    made = [accepted_request(project) for _ in range(5)]
+    for hours_ago, send_request in zip([0, 3, 3, 30, 50], made, strict=True):
+        SendRequest.objects.filter(pk=send_request.pk).update(
+            created=send_request.created - timedelta(hours=hours_ago, minutes=7))
+    period = {"startUtc": NOW_MS - 48 * 3_600_000, "endUtc": NOW_MS + 3_600_000}
+    with CaptureQueriesContext(connection) as queries:
+        page = api.get("/api/v1/mails/requests", {**period, "size": 2}).json()
+    assert (page["totalElements"], page["totalPages"], page["numberOfElements"]) == (4, 2, 2)
+    assert any("mailer_requesthourcount" in query["sql"] for query in queries)
+    with CaptureQueriesContext(connection) as queries:
+        page = api.get("/api/v1/mails/requests", {**period, "sendStatus": "P"}).json()
+    assert page["totalElements"] == 4
+    assert not any("mailer_requesthourcount" in query["sql"] for query in queries)
