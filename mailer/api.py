@@ -342,7 +342,7 @@ def request_mails(request: HttpRequest, request_id: str, filters: Query[MailFilt
     project = caller(request).project
     send_request = _get_request(project, request_id)
     # Through the request: every mail gets this request (and its project) without a join.
-    mails = send_request.mails.all()
+    every_mail = mails = send_request.mails.all()
     statuses = _statuses(filters.sendStatus, MAIL_STATUSES)
     if statuses:
         mails = mails.filter(status__in=statuses)
@@ -357,6 +357,8 @@ def request_mails(request: HttpRequest, request_id: str, filters: Query[MailFilt
     if filters.recipientAddress:
         mails = mails.filter(pk__in=Recipient.objects.filter(send_request=send_request).to_address(
             filters.recipientAddress).values("mail_id"))
+    if mails is every_mail:  # no filter: the request counts its mails as it makes them
+        return Counted(mails, lambda: send_request.mail_count)
     return mails
 
 

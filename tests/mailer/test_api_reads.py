@@ -196,6 +196,20 @@ def test_it_lists_the_mails_of_a_request(api, sent):
         "user000001@example.com"]
 
 
+def test_it_totals_a_request_s_mails_by_its_count_unless_filtered(api, sent):
+    """Unfiltered, totalElements is the request's own count of its mails (made with them, in
+    the same transactions); filtered, the mails are counted."""
+    with CaptureQueriesContext(connection) as queries:
+        page = api.get(f"/api/v1/mails/requests/{sent.request_id}/mails", {"size": 1}).json()
+    assert (page["totalElements"], page["totalPages"], page["numberOfElements"]) == (2, 2, 1)
+    assert not any("COUNT(" in query["sql"].upper() for query in queries)
+    with CaptureQueriesContext(connection) as queries:
+        page = api.get(f"/api/v1/mails/requests/{sent.request_id}/mails",
+                       {"sendStatus": "S"}).json()
+    assert page["totalElements"] == 1
+    assert any("COUNT(" in query["sql"].upper() for query in queries)
+
+
 def test_it_shows_one_mail_with_its_recipients(api, sent):
     mail_id = format_mail_id(sent.request_id, 2)
     mail = api.get(f"/api/v1/mails/{mail_id}").json()
