@@ -160,3 +160,27 @@ def test_an_answer_schema_reads_a_dict_as_ninja_s_own_schema_does():
         assert [e["type"] for e in fast.value.errors()] == [
             e["type"] for e in plain.value.errors()]
     assert Resolved.model_validate({"raw": "s", "code": "ignored"}).code == "S"
+
+
+def test_the_answers_renderer_writes_what_json_dumps_would():
+    """FastJSONRenderer (orjson) reads back as ninja's JSONRenderer does, dates, decimals and
+    lazy text included, and gives way to json.dumps for what orjson refuses."""
+    import json
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    from django.utils.translation import gettext_lazy
+    from ninja.renderers import JSONRenderer
+
+    from console.api import FastJSONRenderer
+
+    data = {"when": datetime(2026, 12, 3, 19, 48, 22, 123456, tzinfo=UTC),
+            "day": date(2026, 12, 3), "amount": Decimal("1.50"), "text": gettext_lazy("Sent"),
+            "name": "받는 사람 受信者", "rows": [{"n": 1, "none": None, "yes": True}],
+            "pair": (1, 2)}
+    fast, plain = FastJSONRenderer(), JSONRenderer()
+    assert json.loads(fast.render(None, data, response_status=200)) == json.loads(
+        plain.render(None, data, response_status=200))
+    wide = {"n": 2 ** 70, 3: "int key"}
+    assert json.loads(fast.render(None, wide, response_status=200)) == {"n": 2 ** 70,
+                                                                        "3": "int key"}
