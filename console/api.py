@@ -555,12 +555,14 @@ class SortOut(Out):
 
 
 @dataclass(frozen=True)
-class Counted:
-    """What a paginated endpoint may return instead of a queryset: its rows and a cheaper way
-    to their total than counting them (a rollup)."""
+class Listing:
+    """What a paginated endpoint may return instead of a queryset: its rows, perhaps a cheaper
+    way to their total than counting them (a rollup, a count kept with them), and perhaps how a
+    page of them becomes what the schema reads, when that needs what the endpoint found."""
 
     rows: Any
-    total: Callable[[], int]
+    total: Callable[[], int] | None = None
+    page_rows: Callable[[list], list] | None = None
 
 
 class SpringPagination(PaginationBase):
@@ -571,7 +573,7 @@ class SpringPagination(PaginationBase):
     Each endpoint names its sortable properties (API name → model field) and its default order,
     and may give `page_rows`, which turns one page of rows into what its schema reads (for what
     is cheaper to look up for a page at once than row by row). An endpoint that knows its total
-    without counting its rows returns them as Counted.
+    without counting its rows, or turns a page into rows with what it found, returns a Listing.
     """
 
     class Input(Schema):
@@ -623,14 +625,16 @@ class SpringPagination(PaginationBase):
         page, size = pagination.page, pagination.size
         ordering = [("-" if direction == "DESC" else "") + self.sort_fields[prop]
                     for prop, direction in sort]
-        if isinstance(queryset, Counted):
-            total, queryset = queryset.total(), queryset.rows
-        else:
-            total = queryset.count()
-        rows = list(queryset.order_by(*ordering, "-pk")[page * size:(page + 1) * size])
+        listing = queryset if isinstance(queryset, Listing) else Listing(queryset)
+        total = listing.total() if listing.total else listing.rows.count()
+        rows = list(listing.rows.order_by(*ordering, "-pk")[page * size:(page + 1) * size])
         total_pages = (total + size - 1) // size
+        if listing.page_rows:
+            content = listing.page_rows(rows)
+        else:
+            content = self.page_rows(rows, request) if self.page_rows else rows
         return {
-            "content": self.page_rows(rows, request) if self.page_rows else rows,
+            "content": content,
             "totalElements": total,
             "totalPages": total_pages,
             "numberOfElements": len(rows),
