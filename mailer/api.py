@@ -183,11 +183,12 @@ _ROW_FIELDS = ("request_id", "template_id", "template_name", "status", "sender_a
 
 def _request_rows(requests: list[dict], request: HttpRequest) -> list[dict]:
     time_zone = caller(request).project.time_zone
+    statuses = {code: email_status(code) for code in {each["status"] for each in requests}}
     return [{
         "requestId": each["request_id"],
         "templateSid": each["template_id"],
         "templateName": each["template_name"] or None,
-        "emailStatus": email_status(each["status"]),
+        "emailStatus": statuses[each["status"]],
         "senderAddress": each["sender_address"],
         "senderName": each["sender_name"],
         "dispatchType": each["tool"],
