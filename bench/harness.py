@@ -239,9 +239,12 @@ def web_config() -> dict:
     """gunicorn for B2 and B7: 3 sync worker processes (a connection an answer), or with
     BENCH_WEB_THREADS=4 as docs/deploy.md runs it, 3 processes of 4 threads (gthread, which keeps
     a client's connection open between requests): the same throughput on these two cores, and a
-    longer tail (B7's p99 364 ms against 244)."""
+    longer tail (B7's p99 364 ms against 244). BENCH_WEB_WORKERS changes the number of
+    processes: gunicorn's own advice, twice the cores and one (5), made B2 slower here, 457
+    requests/s against 488."""
     threads = int(os.environ.get("BENCH_WEB_THREADS", 1))
-    return {"workers": 3, "threads": threads,
+    workers = int(os.environ.get("BENCH_WEB_WORKERS", 3))
+    return {"workers": workers, "threads": threads,
             "worker_class": "gthread" if threads > 1 else "sync"}
 
 
