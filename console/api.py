@@ -570,10 +570,10 @@ class SpringPagination(PaginationBase):
     (0-based), `size` (10) and `sort=property,asc|desc` (repeatable), answered with `content[]`,
     totalElements, totalPages, numberOfElements, first, last, number, size, sort[].
 
-    Each endpoint names its sortable properties (API name → model field) and its default order,
-    and may give `page_rows`, which turns one page of rows into what its schema reads (for what
-    is cheaper to look up for a page at once than row by row). An endpoint that knows its total
-    without counting its rows, or turns a page into rows with what it found, returns a Listing.
+    Each endpoint names its sortable properties (API name → model field) and its default order.
+    An endpoint that knows its total without counting its rows, or turns a page of rows into
+    what its schema reads (for what is cheaper to look up for a page at once than row by row),
+    returns a Listing.
     """
 
     class Input(Schema):
@@ -595,12 +595,10 @@ class SpringPagination(PaginationBase):
     items_attribute = "content"
 
     def __init__(self, *, sort_fields: dict[str, str], default_sort: list[tuple[str, str]],
-                 page_rows: Callable[[list, HttpRequest], list] | None = None,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sort_fields = sort_fields
         self.default_sort = default_sort
-        self.page_rows = page_rows
 
     def parse_sort(self, values: list[str]) -> list[tuple[str, str]]:
         """sort=property,asc|desc → [(property, ASC|DESC)], properties of this endpoint."""
@@ -629,12 +627,8 @@ class SpringPagination(PaginationBase):
         total = listing.total() if listing.total else listing.rows.count()
         rows = list(listing.rows.order_by(*ordering, "-pk")[page * size:(page + 1) * size])
         total_pages = (total + size - 1) // size
-        if listing.page_rows:
-            content = listing.page_rows(rows)
-        else:
-            content = self.page_rows(rows, request) if self.page_rows else rows
         return {
-            "content": content,
+            "content": listing.page_rows(rows) if listing.page_rows else rows,
             "totalElements": total,
             "totalPages": total_pages,
             "numberOfElements": len(rows),

@@ -4,6 +4,7 @@
 # in the namespace of its pagination module, where string annotations do not resolve.
 
 import functools
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import connection
@@ -63,6 +64,11 @@ MAIL_STATUSES = [s for s in Status.values if s != Status.PREPARING]
 def email_status(code: str) -> dict:
     """EmailStatus {label, code}, the label in the language of x-ncp-lang."""
     return labelled(api_labels.EMAIL_STATUS, code)
+
+
+def email_statuses(codes: Iterable[str]) -> dict[str, dict]:
+    """email_status of each code, once a code: for the rows of a page."""
+    return {code: email_status(code) for code in set(codes)}
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -181,9 +187,8 @@ _ROW_FIELDS = ("request_id", "template_id", "template_name", "status", "sender_a
                "recipient_count")
 
 
-def _request_rows(requests: list[dict], request: HttpRequest) -> list[dict]:
-    time_zone = caller(request).project.time_zone
-    statuses = {code: email_status(code) for code in {each["status"] for each in requests}}
+def _request_rows(requests: list[dict], time_zone: str) -> list[dict]:
+    statuses = email_statuses(each["status"] for each in requests)
     return [{
         "requestId": each["request_id"],
         "templateSid": each["template_id"],
@@ -201,15 +206,13 @@ def _request_rows(requests: list[dict], request: HttpRequest) -> list[dict]:
 
 
 @router.get("/requests", response=list[RequestRowOut], summary="Send requests of a period")
-@paginate(SpringPagination, sort_fields=REQUEST_SORT, default_sort=[("requestDate", "DESC")],
-          page_rows=_request_rows)
+@paginate(SpringPagination, sort_fields=REQUEST_SORT, default_sort=[("requestDate", "DESC")])
 def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
     project = caller(request).project
     requests, period = _filter_requests(project, filters)
-    rows = requests.values(*_ROW_FIELDS)
-    if period is None:
-        return rows
-    return Listing(rows, total=lambda: requests_in_period(project, *period))
+    return Listing(requests.values(*_ROW_FIELDS),
+                   total=(lambda: requests_in_period(project, *period)) if period else None,
+                   page_rows=lambda page: _request_rows(page, project.time_zone))
 
 
 _REQUEST_FIELDS = [f for f in SendRequest._meta.concrete_fields if f.name != "payload"]
@@ -370,7 +373,7 @@ def _mail_rows(send_request: SendRequest, mails: list[dict]) -> list[dict]:
         "reservationStatus": labelled(api_labels.RESERVATION_STATUS, reserved),
         "advertising": send_request.advertising,
     }
-    statuses = {code: email_status(code) for code in {mail["status"] for mail in mails}}
+    statuses = email_statuses(mail["status"] for mail in mails)
     no_recipient_title = renderer.preview_title(None)
     return [{
         **shared,
